@@ -1,0 +1,160 @@
+/**
+ * TxnKv on one node over an MvccStore: snapshot isolation with first-committer-wins.
+ *
+ * - A transaction reads at `startTs`, the newest timestamp whose commit is durable and
+ *   visible; its own writes are buffered and merged into its reads.
+ * - Commits are serialized through one queue: check conflicts, take a commit timestamp from
+ *   the oracle, write durably, then advance the visible timestamp. A commit's writes are
+ *   therefore visible to a new transaction only once they are durable.
+ * - A key written or locked by this transaction and committed by another after `startTs` is a
+ *   write-write conflict: the commit fails with a retryable error (errno 1213).
+ */
+import { assert } from '../base/assert.js';
+import { RetryableTxnError, SqlError } from '../base/errors.js';
+import type { Timestamp } from '../base/ids.js';
+import type { MvccStore, Write } from '../../storage/engine.js';
+import { compareBytes } from '../../storage/key-codec.js';
+import type { TimestampOracle } from '../meta/timestamp-oracle.js';
+import type { BeginOptions, KeyRange, KvPair, ScanOptions, Txn, TxnKv } from './txn-kv.js';
+import { WriteBuffer } from './write-buffer.js';
+
+/** The single-node transactional KV store. */
+export class LocalTxnKv implements TxnKv {
+  // Invariant: visibleTs is the commit timestamp of the newest durable commit (or the store's max).
+  private visibleTs: Timestamp;
+  private commitQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: MvccStore,
+    private readonly oracle: TimestampOracle,
+  ) {
+    this.visibleTs = store.maxCommitTs();
+  }
+
+  /** Starts a transaction reading at the newest visible commit. */
+  begin(options: BeginOptions = {}): Txn {
+    return new LocalTxn(this, this.store, this.visibleTs, options.readOnly ?? false);
+  }
+
+  /** Runs `commit` after every earlier commit finished; keeps the queue alive after a failure. */
+  enqueueCommit(startTs: Timestamp, writes: readonly Write[], lockedKeys: readonly Uint8Array[]): Promise<Timestamp> {
+    const result = this.commitQueue.then(() => this.commitNow(startTs, writes, lockedKeys));
+    this.commitQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async commitNow(startTs: Timestamp, writes: readonly Write[], lockedKeys: readonly Uint8Array[]): Promise<Timestamp> {
+    for (const key of [...writes.map((w) => w.key), ...lockedKeys]) {
+      const latest = this.store.latestCommitTs(key);
+      if (latest !== undefined && latest > startTs) {
+        throw new RetryableTxnError('Deadlock found when trying to get lock; try restarting transaction');
+      }
+    }
+    const commitTs = this.oracle.next();
+    assert(commitTs > this.visibleTs, 'commit timestamp must exceed every visible commit');
+    await this.store.commit(writes, commitTs);
+    this.visibleTs = commitTs;
+    return commitTs;
+  }
+}
+
+class LocalTxn implements Txn {
+  private readonly writes = new WriteBuffer();
+  private readonly lockedKeys: Uint8Array[] = [];
+  finished = false;
+
+  constructor(
+    private readonly kv: LocalTxnKv,
+    private readonly store: MvccStore,
+    readonly startTs: Timestamp,
+    private readonly readOnly: boolean,
+  ) {}
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    this.assertOpen();
+    const own = this.writes.lookup(key);
+    if (own !== undefined) return own ?? undefined;
+    return this.store.get(key, this.startTs);
+  }
+
+  async batchGet(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    const values: (Uint8Array | undefined)[] = [];
+    for (const key of keys) values.push(await this.get(key));
+    return values;
+  }
+
+  async *scan(range: KeyRange, options: ScanOptions = {}): AsyncIterable<KvPair> {
+    this.assertOpen();
+    const limit = options.limit ?? Infinity;
+    if (limit <= 0) return;
+    const reverse = options.reverse ?? false;
+    const own = this.writes.inRange(range, reverse);
+    // Ask storage for enough rows to fill `limit` even if every own delete hides one.
+    const storeLimit = limit === Infinity ? undefined : limit + this.writes.size;
+    const stored = this.store.scan(range, this.startTs, { reverse, ...(storeLimit === undefined ? {} : { limit: storeLimit }) });
+    let count = 0;
+    for (const pair of mergeOwnWrites(stored, own, reverse)) {
+      yield pair;
+      if (++count >= limit) return;
+    }
+  }
+
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.assertWritable();
+    this.writes.set(key, value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.assertWritable();
+    this.writes.set(key, null);
+  }
+
+  async lock(key: Uint8Array): Promise<void> {
+    this.assertOpen();
+    this.lockedKeys.push(key.slice());
+  }
+
+  async commit(): Promise<{ readonly commitTs: Timestamp }> {
+    this.assertOpen();
+    this.finished = true;
+    const writes = this.writes.toWrites();
+    if (writes.length === 0 && this.lockedKeys.length === 0) return { commitTs: this.startTs };
+    const commitTs = await this.kv.enqueueCommit(this.startTs, writes, this.lockedKeys);
+    return { commitTs };
+  }
+
+  rollback(): void {
+    this.finished = true;
+  }
+
+  private assertOpen(): void {
+    assert(!this.finished, 'transaction already finished');
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.readOnly) throw new SqlError('NOT_SUPPORTED_YET', 'Cannot execute statement in a READ ONLY transaction.');
+  }
+}
+
+/** Merges storage pairs with this transaction's buffered writes (own writes win; null hides). */
+function* mergeOwnWrites(stored: Iterable<KvPair>, own: readonly Write[], reverse: boolean): Generator<KvPair> {
+  const direction = reverse ? -1 : 1;
+  let i = 0;
+  for (const pair of stored) {
+    while (i < own.length && direction * compareBytes(own[i]!.key, pair.key) < 0) {
+      const w = own[i++]!;
+      if (w.value !== null) yield { key: w.key, value: w.value };
+    }
+    if (i < own.length && compareBytes(own[i]!.key, pair.key) === 0) {
+      const w = own[i++]!;
+      if (w.value !== null) yield { key: w.key, value: w.value };
+      continue;
+    }
+    yield pair;
+  }
+  for (; i < own.length; i++) {
+    const w = own[i]!;
+    if (w.value !== null) yield { key: w.key, value: w.value };
+  }
+}
