@@ -9,6 +9,8 @@ export const limits = {
   queryBytesMax: 16 * 1024 * 1024,
   /** Most concurrent client connections (MySQL's max_connections). */
   connectionsMax: 1000,
+  /** Client packets queued behind a running command before the server stops reading that socket. */
+  connectionPendingPacketsMax: 64,
   /** Deepest expression nesting accepted by the SQL layer. */
   expressionDepthMax: 1000,
   /** Most rows one statement may materialize in memory (sort, aggregate, join build side). */
@@ -26,4 +28,15 @@ export const limits = {
   decimalScaleMax: 30,
   /** Bytes written into one LMDB map before it grows (lmdb grows it on demand). */
   lmdbMapBytesInitial: 1024 * 1024 * 1024,
+  /**
+   * Longest user key the MVCC store accepts. LMDB keys are at most 1978 bytes; a user key is
+   * escaped (0x00 doubles) and gets 11 bytes of framing, so 960 bytes always fit.
+   */
+  storageKeyBytesMax: 960,
+  /** Most writes one MVCC commit may carry. */
+  storageCommitWritesMax: 100_000,
+  /** Longest a sqllogictest record (or a connect) may take before it counts as failed. */
+  sltRecordTimeoutMs: 30_000,
+  /** Lines of `atoll sql` history kept in ~/.atoll_history. */
+  shellHistoryLinesMax: 1000,
 } as const;
