@@ -10,7 +10,8 @@ import { systemClock } from './base/clock.js';
 import { timestamp } from './base/ids.js';
 import { createLogger, type Logger } from './base/logger.js';
 import { TimestampOracle } from './meta/timestamp-oracle.js';
-import { startMysqlServer, staticUsers } from './mysql/server.js';
+import { staticUsers } from './mysql/auth.js';
+import { startMysqlServer } from './mysql/server.js';
 import { startRpcServer } from './transport/grpc-transport.js';
 import { LocalTxnKv } from './txn/local-txn-kv.js';
 import { openLmdbMvccStore } from '../storage/lmdb-mvcc-store.js';
@@ -44,7 +45,9 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   mkdirSync(dataDir, { recursive: true });
   const store = await openLmdbMvccStore({ path: resolve(dataDir, 'store') });
   const oracle = new TimestampOracle(systemClock, timestamp(store.maxCommitTs()));
-  const kv = new LocalTxnKv(store, oracle);
+  const testOnlyAckBeforeDurable = process.env['ATOLL_TESTONLY_ACK_BEFORE_DURABLE'] === '1';
+  if (testOnlyAckBeforeDurable) logger.warn('TEST ONLY: commits are acknowledged before they are durable');
+  const kv = new LocalTxnKv(store, oracle, { testOnlyAckBeforeDurable });
   const engine = new SqlEngine({ kv, clock: systemClock, logger: createLogger('sql') });
   await engine.init();
   const mysql = await startMysqlServer({

@@ -18,6 +18,15 @@ import type { TimestampOracle } from '../meta/timestamp-oracle.js';
 import type { BeginOptions, KeyRange, KvPair, ScanOptions, Txn, TxnKv } from './txn-kv.js';
 import { WriteBuffer } from './write-buffer.js';
 
+/** Options of the single-node store. */
+export interface LocalTxnKvOptions {
+  /**
+   * TEST ONLY: acknowledge a commit before it is durable — a deliberate bug that the Jepsen
+   * harness must catch under kill -9 (env ATOLL_TESTONLY_ACK_BEFORE_DURABLE=1).
+   */
+  readonly testOnlyAckBeforeDurable?: boolean;
+}
+
 /** The single-node transactional KV store. */
 export class LocalTxnKv implements TxnKv {
   // Invariant: visibleTs is the commit timestamp of the newest durable commit (or the store's max).
@@ -27,6 +36,7 @@ export class LocalTxnKv implements TxnKv {
   constructor(
     private readonly store: MvccStore,
     private readonly oracle: TimestampOracle,
+    private readonly options: LocalTxnKvOptions = {},
   ) {
     this.visibleTs = store.maxCommitTs();
   }
@@ -52,6 +62,13 @@ export class LocalTxnKv implements TxnKv {
     }
     const commitTs = this.oracle.next();
     assert(commitTs > this.visibleTs, 'commit timestamp must exceed every visible commit');
+    if (this.options.testOnlyAckBeforeDurable === true) {
+      // Planted bug for the Jepsen harness: acknowledge now and write 200 ms later, so a
+      // kill -9 in between loses an acknowledged commit. Never enabled outside tests.
+      setTimeout(() => void this.store.commit(writes, commitTs).catch(() => undefined), 200);
+      this.visibleTs = commitTs;
+      return commitTs;
+    }
     await this.store.commit(writes, commitTs);
     this.visibleTs = commitTs;
     return commitTs;
