@@ -52,3 +52,70 @@ export interface MvccStore {
   /** Closes the underlying files. */
   close(): Promise<void>;
 }
+
+/**
+ * A stored checksum did not match the bytes read back: the disk, the file system or a bug
+ * changed stored data. Fatal: the node stops rather than serve or replicate those bytes.
+ */
+export class StorageCorruptionError extends Error {
+  override readonly name = 'StorageCorruptionError';
+  /** Always true: callers must stop the node, never retry or carry on. */
+  readonly fatal = true;
+}
+
+/**
+ * A durable write failed (fsync error, full disk, I/O error). Fatal: after a failed fsync the
+ * page cache can no longer be trusted to reach the disk, so the node stops.
+ */
+export class StorageFatalError extends Error {
+  override readonly name = 'StorageFatalError';
+  readonly fatal = true;
+}
+
+/** True for the storage errors after which the node must stop (corruption, failed fsync). */
+export function isFatalStorageError(error: unknown): boolean {
+  return error instanceof StorageCorruptionError || error instanceof StorageFatalError;
+}
+
+/**
+ * Work pushed down into a scan, so storage does not materialize what the caller discards.
+ * `filter` sees each visible pair before `project`; only pairs it accepts count against `limit`.
+ * The key and value passed to the callbacks may be reused after the callback returns: copy
+ * what you keep.
+ */
+export interface ScanPushdown<T> {
+  readonly reverse?: boolean;
+  /** Most results returned; undefined means no limit. */
+  readonly limit?: number;
+  /** Keeps a visible pair when it returns true (a pushed-down WHERE). */
+  readonly filter?: (key: Uint8Array, value: Uint8Array) => boolean;
+  /** Turns a kept pair into the result row (a pushed-down projection). */
+  readonly project: (key: Uint8Array, value: Uint8Array) => T;
+}
+
+/** What one bounded garbage-collection call did. */
+export interface GcResult {
+  /** Versions removed (durably, when the promise resolved). */
+  readonly versionsRemoved: number;
+  /** Versions looked at. */
+  readonly versionsVisited: number;
+  /**
+   * An opaque position to pass as `cursor` to the next call; undefined when the end of the
+   * keyspace was reached (a full pass is done).
+   */
+  readonly cursor?: Uint8Array;
+}
+
+/** `MvccStore` plus pushed-down scans and version garbage collection. */
+export interface MvccEngine extends MvccStore {
+  /** Visible pairs of `range` at `readTs`, filtered and projected inside storage. */
+  scanWith<T>(range: KeyRange, readTs: Timestamp, pushdown: ScanPushdown<T>): T[];
+  /**
+   * Removes versions no read at or above `safePointTs` can see: for each key, every version
+   * older than its newest version at or below the safe point, and that version too when it is a
+   * tombstone. Reads below the safe point are no longer answered correctly afterwards.
+   * Visits at most `versionsVisitedMax` versions, from `cursor` (a previous result's) or from
+   * the start of the keyspace. Safe to run beside commits whose timestamps exceed the safe point.
+   */
+  gcVersions(safePointTs: Timestamp, options: { readonly cursor?: Uint8Array; readonly versionsVisitedMax: number }): Promise<GcResult>;
+}

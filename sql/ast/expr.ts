@@ -1,0 +1,122 @@
+/**
+ * Atoll's own expression and query syntax tree (expressions contain subqueries and queries
+ * contain expressions, so both live in this one file): readonly nodes tagged by `kind`. The parser adapter
+ * (sql/parser/convert-ast.ts) builds it from node-sql-parser's output; nothing else sees the
+ * external AST.
+ */
+
+/** A literal as written. Numbers keep their text so DECIMAL literals stay exact. */
+export type Literal =
+  | { readonly kind: 'null' }
+  | { readonly kind: 'int'; readonly value: bigint }
+  | { readonly kind: 'decimal'; readonly text: string }
+  | { readonly kind: 'float'; readonly value: number }
+  | { readonly kind: 'string'; readonly value: string }
+  | { readonly kind: 'bool'; readonly value: boolean };
+
+export type UnaryOp = '-' | '+' | 'NOT' | '~';
+export type ArithOp = '+' | '-' | '*' | '/' | 'DIV' | '%';
+export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | '<=>';
+export type LogicOp = 'AND' | 'OR' | 'XOR';
+export type BinaryOp = ArithOp | CompareOp | LogicOp;
+
+/** A target type of CAST/CONVERT. */
+export type CastTarget =
+  | { readonly kind: 'signed' }
+  | { readonly kind: 'unsigned' }
+  | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number }
+  | { readonly kind: 'double' }
+  | { readonly kind: 'char'; readonly length: number | null }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'datetime' };
+
+export type AggregateName = 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
+
+/** Any scalar expression. */
+export type Expr =
+  | { readonly kind: 'literal'; readonly literal: Literal }
+  | { readonly kind: 'column'; readonly table: string | null; readonly name: string }
+  | { readonly kind: 'param'; readonly index: number }
+  | { readonly kind: 'unary'; readonly op: UnaryOp; readonly operand: Expr }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: 'isNull'; readonly operand: Expr; readonly negated: boolean }
+  | { readonly kind: 'between'; readonly operand: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean }
+  | { readonly kind: 'inList'; readonly operand: Expr; readonly list: readonly Expr[]; readonly negated: boolean }
+  | { readonly kind: 'inQuery'; readonly operand: Expr; readonly query: Query; readonly negated: boolean }
+  | { readonly kind: 'exists'; readonly query: Query }
+  | { readonly kind: 'subquery'; readonly query: Query }
+  | { readonly kind: 'like'; readonly operand: Expr; readonly pattern: Expr; readonly negated: boolean }
+  | { readonly kind: 'case'; readonly operand: Expr | null; readonly whens: readonly CaseWhen[]; readonly otherwise: Expr | null }
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[] }
+  | { readonly kind: 'aggregate'; readonly name: AggregateName; readonly arg: Expr | null; readonly distinct: boolean }
+  | { readonly kind: 'cast'; readonly operand: Expr; readonly target: CastTarget }
+  | { readonly kind: 'sysVar'; readonly scope: 'session' | 'global' | null; readonly name: string }
+  | { readonly kind: 'userVar'; readonly name: string }
+  | { readonly kind: 'default' };
+
+/** One WHEN … THEN … arm of a CASE. */
+export interface CaseWhen {
+  readonly when: Expr;
+  readonly then: Expr;
+}
+
+// ---- Queries ----
+
+/** One item of a select list. `text` is the item as written (MySQL names unaliased columns after it). */
+export type SelectItem =
+  | { readonly kind: 'star'; readonly table: string | null }
+  | { readonly kind: 'expr'; readonly expr: Expr; readonly alias: string | null; readonly text: string };
+
+/** A table named in FROM. */
+export interface TableName {
+  readonly db: string | null;
+  readonly name: string;
+}
+
+/** An item of FROM. */
+export type FromItem =
+  | { readonly kind: 'table'; readonly table: TableName; readonly alias: string | null }
+  | { readonly kind: 'derived'; readonly query: Query; readonly alias: string }
+  | { readonly kind: 'join'; readonly join: 'inner' | 'cross' | 'left'; readonly left: FromItem; readonly right: FromItem; readonly on: Expr | null };
+
+/** One ORDER BY key. */
+export interface OrderItem {
+  readonly expr: Expr;
+  readonly descending: boolean;
+}
+
+/** LIMIT count [OFFSET skip]. */
+export interface Limit {
+  readonly count: Expr;
+  readonly offset: Expr | null;
+}
+
+/** A SELECT block. */
+export interface Select {
+  readonly kind: 'select';
+  readonly distinct: boolean;
+  readonly items: readonly SelectItem[];
+  /** Null for SELECT without FROM. */
+  readonly from: FromItem | null;
+  readonly where: Expr | null;
+  readonly groupBy: readonly Expr[];
+  readonly having: Expr | null;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: Limit | null;
+  readonly forUpdate: boolean;
+}
+
+export type SetOperator = 'union' | 'unionAll' | 'except' | 'intersect';
+
+/** `left op right`, with the ORDER BY / LIMIT that applies to the whole result. */
+export interface SetOperation {
+  readonly kind: 'setOp';
+  readonly op: SetOperator;
+  readonly left: Query;
+  readonly right: Query;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: Limit | null;
+}
+
+/** A query producing rows. */
+export type Query = Select | SetOperation;

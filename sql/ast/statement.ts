@@ -1,0 +1,80 @@
+/** Statements: one node kind per statement, all readonly and tagged by `kind`. */
+import type { Expr } from './expr.js';
+import type { Limit, OrderItem, Query, TableName } from './query.js';
+
+/** A column type as written in DDL. */
+export interface TypeSpec {
+  /** Upper-case type name: INT, BIGINT, DECIMAL, VARCHAR, … */
+  readonly name: string;
+  readonly length: number | null;
+  readonly scale: number | null;
+  readonly unsigned: boolean;
+}
+
+/** A column of CREATE TABLE. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: TypeSpec;
+  readonly notNull: boolean;
+  /** Explicit NULL was written. */
+  readonly nullable: boolean;
+  readonly defaultValue: Expr | null;
+  readonly autoIncrement: boolean;
+  readonly primaryKey: boolean;
+  readonly unique: boolean;
+}
+
+/** An index of CREATE TABLE or CREATE INDEX. */
+export interface IndexSpec {
+  readonly name: string | null;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly primary: boolean;
+}
+
+/** Targets of SET. */
+export type SetTarget =
+  | { readonly kind: 'sysVar'; readonly scope: 'session' | 'global'; readonly name: string }
+  | { readonly kind: 'userVar'; readonly name: string }
+  | { readonly kind: 'names'; readonly charset: string; readonly collation: string | null };
+
+/** One assignment of SET. */
+export interface SetAssignment {
+  readonly target: SetTarget;
+  /** Null for SET NAMES. */
+  readonly value: Expr | null;
+}
+
+/** What SHOW shows. */
+export type ShowStatement =
+  | { readonly kind: 'showDatabases'; readonly like: string | null }
+  | { readonly kind: 'showTables'; readonly db: string | null; readonly full: boolean; readonly like: string | null }
+  | { readonly kind: 'showColumns'; readonly table: TableName; readonly full: boolean; readonly like: string | null }
+  | { readonly kind: 'showCreateTable'; readonly table: TableName }
+  | { readonly kind: 'showIndex'; readonly table: TableName }
+  | { readonly kind: 'showVariables'; readonly global: boolean; readonly like: string | null }
+  | { readonly kind: 'showStatus'; readonly like: string | null }
+  | { readonly kind: 'showWarnings' }
+  | { readonly kind: 'showEngines' }
+  | { readonly kind: 'showCollation'; readonly like: string | null }
+  | { readonly kind: 'showCharset'; readonly like: string | null };
+
+/** Any statement Atoll runs. */
+export type Statement =
+  | { readonly kind: 'query'; readonly query: Query }
+  | { readonly kind: 'insert'; readonly table: TableName; readonly columns: readonly string[] | null; readonly rows: readonly (readonly Expr[])[] | null; readonly source: Query | null; readonly ignore: boolean }
+  | { readonly kind: 'update'; readonly table: TableName; readonly alias: string | null; readonly assignments: readonly { readonly column: string; readonly value: Expr }[]; readonly where: Expr | null; readonly orderBy: readonly OrderItem[]; readonly limit: Limit | null }
+  | { readonly kind: 'delete'; readonly table: TableName; readonly where: Expr | null; readonly orderBy: readonly OrderItem[]; readonly limit: Limit | null }
+  | { readonly kind: 'createDatabase'; readonly name: string; readonly ifNotExists: boolean }
+  | { readonly kind: 'dropDatabase'; readonly name: string; readonly ifExists: boolean }
+  | { readonly kind: 'use'; readonly name: string }
+  | { readonly kind: 'createTable'; readonly table: TableName; readonly ifNotExists: boolean; readonly columns: readonly ColumnSpec[]; readonly indexes: readonly IndexSpec[] }
+  | { readonly kind: 'dropTable'; readonly tables: readonly TableName[]; readonly ifExists: boolean }
+  | { readonly kind: 'createIndex'; readonly table: TableName; readonly index: IndexSpec }
+  | { readonly kind: 'dropIndex'; readonly table: TableName; readonly name: string }
+  | { readonly kind: 'begin' }
+  | { readonly kind: 'commit' }
+  | { readonly kind: 'rollback' }
+  | { readonly kind: 'set'; readonly assignments: readonly SetAssignment[] }
+  | { readonly kind: 'show'; readonly show: ShowStatement }
+  | { readonly kind: 'describe'; readonly table: TableName };

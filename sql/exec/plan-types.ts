@@ -1,0 +1,53 @@
+/** Shared shapes of compiled expressions and query plans. */
+import type { Query } from '../ast/query.js';
+import type { ColumnInfo } from '../session-api.js';
+import type { SqlType } from '../types.js';
+import type { Value } from '../values.js';
+import type { EvalCtx, Scope } from './scope.js';
+
+/** A compiled expression: its static type and a function of the current row. */
+export interface Compiled {
+  readonly type: SqlType;
+  /** False when the expression can never be NULL. */
+  readonly nullable: boolean;
+  /** True when the value does not depend on any row (literals, parameters, their functions). */
+  readonly constant: boolean;
+  /** True when the expression contains a subquery (it is then evaluated after all joins). */
+  readonly hasSubquery: boolean;
+  readonly eval: (ctx: EvalCtx) => Value;
+}
+
+/** One result column of a plan. */
+export interface OutputColumn {
+  readonly type: SqlType;
+  readonly nullable: boolean;
+  readonly info: ColumnInfo;
+}
+
+/** A compiled query: run synchronously once its tables are fetched. */
+export interface QueryPlan {
+  readonly columns: readonly OutputColumn[];
+  /** Rows of the result; `parent` is the enclosing row for a correlated subquery. */
+  run(parent: EvalCtx | null): Value[][];
+}
+
+/** What the session gives expressions: identity, variables, time, parameters. */
+export interface SessionView {
+  readonly database: string | null;
+  readonly user: string;
+  readonly connectionId: number;
+  readonly lastInsertId: bigint;
+  /** Fixed for the whole statement ("only resolved facts": NOW() is read once). */
+  readonly nowMs: number;
+  readonly params: readonly Value[];
+  userVariable(name: string): Value;
+  /** The value of a system variable; throws 1193 when unknown. */
+  systemVariable(name: string, scope: 'session' | 'global' | null): Value;
+}
+
+/** Everything compiling an expression needs besides the scope. */
+export interface CompileEnv {
+  readonly session: SessionView;
+  /** Compiles a subquery whose enclosing scope is `parent`. */
+  compileSubquery(query: Query, parent: Scope): QueryPlan;
+}

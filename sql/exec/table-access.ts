@@ -1,0 +1,189 @@
+/**
+ * Reading and writing table rows and their index entries through a Txn. Index keys hold
+ * collation-folded strings (so 'abc' and 'ABC' collide in a UNIQUE index, as in MySQL);
+ * rows keep the original values.
+ */
+import { SqlError } from '../../src/base/errors.js';
+import { limits } from '../../src/base/limits.js';
+import type { KeyRange, Txn } from '../../src/txn/txn-kv.js';
+import { encodeKey, prefixEnd, type KeyPart } from '../../storage/key-codec.js';
+import { indexKey, indexRange, nextCounter, primaryIndexId, rowKey, type IndexDef, type TableDef } from '../catalog.js';
+import { Decimal } from '../decimal.js';
+import { decodeRow, encodeRow } from '../row-codec.js';
+import type { SqlType } from '../types.js';
+import { collationKey, toBytes, toDecimal, toDouble, toText, type Value } from '../values.js';
+
+const encoder = new TextEncoder();
+
+/** The key part of a value stored in a column of `type`. */
+export function keyPart(v: Value, type: SqlType): KeyPart {
+  if (v === null) return { kind: 'null' };
+  switch (type.kind) {
+    case 'int':
+      return { kind: 'int', value: typeof v === 'bigint' ? v : BigInt(toText(v)) };
+    case 'decimal':
+      return { kind: 'decimal', value: toDecimal(v).toString() };
+    case 'float':
+    case 'double':
+      return { kind: 'float', value: toDouble(v) };
+    case 'string':
+      return { kind: 'bytes', value: encoder.encode(collationKey(toText(v))) };
+    case 'binary':
+      return { kind: 'bytes', value: toBytes(v) };
+    default:
+      return { kind: 'bytes', value: encoder.encode(toText(v)) };
+  }
+}
+
+/** A hidden row id is stored as the last column of a table without a primary key. */
+export function hasHiddenRowId(def: TableDef): boolean {
+  return def.primaryKey.length === 0;
+}
+
+/** Primary key parts of a stored row (hidden row id: the extra last value). */
+export function primaryKeyParts(def: TableDef, row: readonly Value[]): KeyPart[] {
+  if (hasHiddenRowId(def)) return [{ kind: 'int', value: row[def.columns.length] as bigint }];
+  return def.primaryKey.map((i) => keyPart(row[i] ?? null, def.columns[i]!.type));
+}
+
+/** Index key of `row` in `index`: the indexed columns, then the primary key unless unique and NULL-free. */
+export function indexEntryKey(def: TableDef, index: IndexDef, row: readonly Value[]): { key: Uint8Array; uniqueParts: KeyPart[] | null } {
+  const parts = index.columns.map((i) => keyPart(row[i] ?? null, def.columns[i]!.type));
+  const enforce = index.unique && parts.every((p) => p.kind !== 'null');
+  const key = indexKey(def.id, index.id, enforce ? parts : [...parts, ...primaryKeyParts(def, row)]);
+  return { key, uniqueParts: enforce ? parts : null };
+}
+
+function rowCountGuard(n: number): void {
+  if (n > limits.statementRowsMax) throw new SqlError('UNKNOWN_ERROR', `Statement reads more than ${limits.statementRowsMax} rows`);
+}
+
+/** Rows whose primary keys fall in `ranges` (byte ranges over the primary index). */
+export async function scanRows(txn: Txn, def: TableDef, ranges: readonly KeyRange[]): Promise<Value[][]> {
+  const rows: Value[][] = [];
+  for (const range of ranges) {
+    for await (const kv of txn.scan(range)) {
+      rows.push(decodeRow(kv.value));
+      rowCountGuard(rows.length);
+    }
+  }
+  return rows.map((r) => padRow(def, r));
+}
+
+/** Rows found through a secondary index's byte ranges. */
+export async function scanRowsByIndex(txn: Txn, def: TableDef, ranges: readonly KeyRange[]): Promise<Value[][]> {
+  const keys: Uint8Array[] = [];
+  const seen = new Set<string>();
+  for (const range of ranges) {
+    for await (const kv of txn.scan(range)) {
+      const id = Buffer.from(kv.value).toString('latin1');
+      if (seen.has(id)) continue;
+      seen.add(id);
+      keys.push(kv.value);
+      rowCountGuard(keys.length);
+    }
+  }
+  const values = await txn.batchGet(keys);
+  return values.filter((v): v is Uint8Array => v !== undefined).map((v) => padRow(def, decodeRow(v)));
+}
+
+/** Rows at exact primary keys. */
+export async function getRows(txn: Txn, def: TableDef, pks: readonly KeyPart[][]): Promise<Value[][]> {
+  const values = await txn.batchGet(pks.map((pk) => rowKey(def.id, pk)));
+  return values.filter((v): v is Uint8Array => v !== undefined).map((v) => padRow(def, decodeRow(v)));
+}
+
+/** A stored row with one value per column (plus the hidden row id), however old its encoding. */
+function padRow(def: TableDef, row: Value[]): Value[] {
+  const width = def.columns.length + (hasHiddenRowId(def) ? 1 : 0);
+  while (row.length < width) row.push(null);
+  return row;
+}
+
+/** The byte range of the whole primary index. */
+export function fullRange(def: TableDef): KeyRange {
+  return indexRange(def.id, primaryIndexId);
+}
+
+/** Byte range of index entries whose leading parts equal `prefix`. */
+export function prefixRange(def: TableDef, indexId: number, prefix: readonly KeyPart[]): KeyRange {
+  const start = indexKey(def.id, indexId, prefix);
+  return { start, end: prefixEnd(start) };
+}
+
+/** Byte range of index entries whose first part lies between optional bounds. */
+export function boundsRange(def: TableDef, indexId: number, low: { part: KeyPart; inclusive: boolean } | null, high: { part: KeyPart; inclusive: boolean } | null): KeyRange {
+  const whole = indexRange(def.id, indexId);
+  const start = low === null ? whole.start : low.inclusive ? indexKey(def.id, indexId, [low.part]) : prefixEnd(indexKey(def.id, indexId, [low.part]));
+  const end = high === null ? whole.end : high.inclusive ? prefixEnd(indexKey(def.id, indexId, [high.part])) : indexKey(def.id, indexId, [high.part]);
+  return { start, end };
+}
+
+/** Text of a duplicate value for the 1062 message ('1-abc' for a composite key). */
+function duplicateText(def: TableDef, columns: readonly number[], row: readonly Value[]): string {
+  return columns.map((i) => {
+    const v = row[i] ?? null;
+    if (v === null) return 'NULL';
+    if (v instanceof Decimal) return v.toString();
+    return toText(v);
+  }).join('-');
+}
+
+/** Writes a new row and its index entries; 1062 when a primary or unique key already exists. */
+export async function insertRow(txn: Txn, def: TableDef, row: Value[]): Promise<void> {
+  if (hasHiddenRowId(def)) row[def.columns.length] = BigInt(await nextCounter(txn, `rowid:${def.id}`, 1));
+  const key = rowKey(def.id, primaryKeyParts(def, row));
+  if (!hasHiddenRowId(def) && (await txn.get(key)) !== undefined) {
+    throw new SqlError('DUP_ENTRY', `Duplicate entry '${duplicateText(def, def.primaryKey, row)}' for key '${def.name}.PRIMARY'`);
+  }
+  await writeIndexEntries(txn, def, row, key, def.indexes);
+  txn.put(key, encodeRow(row));
+}
+
+async function writeIndexEntries(txn: Txn, def: TableDef, row: readonly Value[], key: Uint8Array, indexes: readonly IndexDef[]): Promise<void> {
+  for (const index of indexes) {
+    const entry = indexEntryKey(def, index, row);
+    if (entry.uniqueParts !== null && (await txn.get(entry.key)) !== undefined) {
+      throw new SqlError('DUP_ENTRY', `Duplicate entry '${duplicateText(def, index.columns, row)}' for key '${def.name}.${index.name}'`);
+    }
+    txn.put(entry.key, key);
+  }
+}
+
+/** Deletes a stored row and its index entries. */
+export function deleteRow(txn: Txn, def: TableDef, row: readonly Value[]): void {
+  for (const index of def.indexes) txn.delete(indexEntryKey(def, index, row).key);
+  txn.delete(rowKey(def.id, primaryKeyParts(def, row)));
+}
+
+/** Replaces `before` by `after` (same hidden row id), keeping indexes and uniqueness right. */
+export async function updateRow(txn: Txn, def: TableDef, before: readonly Value[], after: Value[]): Promise<void> {
+  if (hasHiddenRowId(def)) after[def.columns.length] = before[def.columns.length] ?? null;
+  const oldKey = rowKey(def.id, primaryKeyParts(def, before));
+  const newKey = rowKey(def.id, primaryKeyParts(def, after));
+  const keyChanged = Buffer.compare(oldKey, newKey) !== 0;
+  for (const index of def.indexes) txn.delete(indexEntryKey(def, index, before).key);
+  if (keyChanged) {
+    txn.delete(oldKey);
+    if ((await txn.get(newKey)) !== undefined) {
+      throw new SqlError('DUP_ENTRY', `Duplicate entry '${duplicateText(def, def.primaryKey, after)}' for key '${def.name}.PRIMARY'`);
+    }
+  }
+  await writeIndexEntries(txn, def, after, newKey, def.indexes);
+  txn.put(newKey, encodeRow(after));
+}
+
+/** Adds the entries of a new index for every existing row; 1062 on a duplicate. */
+export async function buildIndex(txn: Txn, def: TableDef, index: IndexDef): Promise<void> {
+  const rows = await scanRows(txn, def, [fullRange(def)]);
+  for (const row of rows) await writeIndexEntries(txn, def, row, rowKey(def.id, primaryKeyParts(def, row)), [index]);
+}
+
+/** Deletes every key of a table: rows and all index entries. */
+export async function deleteTableData(txn: Txn, range: KeyRange): Promise<void> {
+  const keys: Uint8Array[] = [];
+  for await (const kv of txn.scan(range)) keys.push(kv.key);
+  for (const k of keys) txn.delete(k);
+}
+
+export { encodeKey };

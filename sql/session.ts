@@ -1,0 +1,432 @@
+/**
+ * One client session: current database, variables, the open transaction, prepared statements.
+ * Runs statements: parse → plan (compile against the catalog) → fetch → execute.
+ *
+ * Transactions: with autocommit each statement runs in its own transaction; BEGIN (or
+ * autocommit=0) keeps one open until COMMIT/ROLLBACK. Inside it every statement writes through
+ * a StatementTxn, so a failed statement leaves no partial writes. DDL commits the open
+ * transaction first and runs in its own (as MySQL's implicit commit).
+ */
+import { assertNever } from '../src/base/assert.js';
+import { SqlError } from '../src/base/errors.js';
+import { limits } from '../src/base/limits.js';
+import type { Clock } from '../src/base/clock.js';
+import type { Logger } from '../src/base/logger.js';
+import type { Txn, TxnKv } from '../src/txn/txn-kv.js';
+import type { TableName } from './ast/query.js';
+import type { SetAssignment, Statement } from './ast/statement.js';
+import { getDatabase, getTable, type TableDef } from './catalog.js';
+import { createDatabase, createIndex, createTable, databaseOf, dropDatabase, dropIndex, dropTable } from './exec/ddl.js';
+import { runDelete, runInsert, runQuery, runUpdate, type DmlOutcome } from './exec/dml.js';
+import { compileExpr } from './exec/compile-expr.js';
+import type { SessionView } from './exec/plan-types.js';
+import { compileQuery, type PlannerEnv } from './exec/query-planner.js';
+import { Scope } from './exec/scope.js';
+import { describe, runShow } from './exec/show.js';
+import { SourceRegistry } from './exec/sources.js';
+import { splitStatements } from './parser/lexer.js';
+import { parseStatement, type ParsedStatement } from './parser/parse.js';
+import type { ColumnInfo, PreparedStatementInfo, SessionStatus, SqlSession, SqlValue, StatementResult } from './session-api.js';
+import { StatementTxn } from './statement-txn.js';
+import { type GlobalVariables, SessionVariables, isSystemVariable } from './variables.js';
+import { Decimal } from './decimal.js';
+import type { Value } from './values.js';
+import { likeRegExp } from './exec/compile-expr.js';
+
+/** Thrown by the planner's table lookup when a definition is not loaded yet. */
+class TableNotLoaded {
+  constructor(readonly db: string, readonly name: string) {}
+}
+
+/** What a session shares with the engine. */
+export interface SessionDeps {
+  readonly kv: TxnKv;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly globals: GlobalVariables;
+}
+
+interface Prepared {
+  readonly parsed: ParsedStatement;
+}
+
+const ddlKinds = new Set<Statement['kind']>(['createDatabase', 'dropDatabase', 'createTable', 'dropTable', 'createIndex', 'dropIndex']);
+
+/** A SqlSession over TxnKv. */
+export class Session implements SqlSession {
+  database: string | null;
+  private readonly vars: SessionVariables;
+  private readonly userVars = new Map<string, Value>();
+  private txn: Txn | null = null;
+  private lastInsertId = 0n;
+  private lastCommitTs: bigint | null = null;
+  private readonly prepared = new Map<number, Prepared>();
+  private nextStatementId = 1;
+
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly user: string,
+    database: string | null,
+    private readonly connectionId: number,
+  ) {
+    this.database = database;
+    this.vars = new SessionVariables(deps.globals);
+  }
+
+  get status(): SessionStatus {
+    return { inTransaction: this.txn !== null, autocommit: this.autocommit };
+  }
+
+  private get autocommit(): boolean {
+    return this.vars.get('autocommit') === 1n;
+  }
+
+  async query(sqlText: string): Promise<StatementResult[]> {
+    if (sqlText.length > limits.queryBytesMax) return [errorResult(new SqlError('NET_PACKET_TOO_LARGE', 'Got a packet bigger than max_allowed_packet bytes'))];
+    let texts: string[];
+    try {
+      texts = splitStatements(sqlText);
+    } catch (e) {
+      return [this.toErrorResult(e)];
+    }
+    if (texts.length === 0) return [errorResult(new SqlError('EMPTY_QUERY', 'Query was empty'))];
+    const results: StatementResult[] = [];
+    for (const text of texts) {
+      let result: StatementResult;
+      try {
+        result = await this.execute(parseStatement(text), []);
+      } catch (e) {
+        result = this.toErrorResult(e);
+      }
+      results.push(result);
+      if (result.kind === 'error') break;
+    }
+    return results;
+  }
+
+  async useDatabase(name: string): Promise<void> {
+    const txn = this.deps.kv.begin({ readOnly: true });
+    try {
+      if ((await getDatabase(txn, name)) === undefined) throw new SqlError('BAD_DB', `Unknown database '${name}'`);
+    } finally {
+      txn.rollback();
+    }
+    this.database = name;
+  }
+
+  async prepare(sqlText: string): Promise<PreparedStatementInfo> {
+    const texts = splitStatements(sqlText);
+    if (texts.length !== 1) throw new SqlError('PARSE', 'You have an error in your SQL syntax; a prepared statement holds one statement');
+    const parsed = parseStatement(texts[0]!);
+    if (parsed.paramCount > limits.statementParamsMax) throw new SqlError('WRONG_ARGUMENTS', 'Too many placeholders');
+    if (this.prepared.size >= limits.preparedStatementsPerConnectionMax) {
+      throw new SqlError('MAX_PREPARED_STMT_COUNT_REACHED', "Can't create more than max_prepared_stmt_count statements");
+    }
+    const statementId = this.nextStatementId++;
+    this.prepared.set(statementId, { parsed });
+    return { statementId, paramCount: parsed.paramCount, columns: await this.describeColumns(parsed) };
+  }
+
+  /** Result columns of a prepared query, compiled with NULL parameters; empty when unknown. */
+  private async describeColumns(parsed: ParsedStatement): Promise<ColumnInfo[]> {
+    if (parsed.statement.kind !== 'query') return [];
+    const query = parsed.statement.query;
+    try {
+      return await this.withReadTxn(async (txn) => {
+        const plan = await this.withTables(txn, new Array(parsed.paramCount).fill(null), async (env) => compileQuery(query, null, env));
+        return plan.columns.map((c) => c.info);
+      });
+    } catch {
+      return [];
+    }
+  }
+
+  async executePrepared(statementId: number, params: readonly SqlValue[]): Promise<StatementResult> {
+    const p = this.prepared.get(statementId);
+    if (p === undefined) return errorResult(new SqlError('UNKNOWN_STMT_HANDLER', `Unknown prepared statement handler (${statementId}) given to mysqld_stmt_execute`));
+    if (params.length !== p.parsed.paramCount) return errorResult(new SqlError('WRONG_ARGUMENTS', 'Incorrect arguments to mysqld_stmt_execute'));
+    try {
+      return await this.execute(p.parsed, params.map(fromSqlValue));
+    } catch (e) {
+      return this.toErrorResult(e);
+    }
+  }
+
+  closePrepared(statementId: number): void {
+    this.prepared.delete(statementId);
+  }
+
+  async fieldList(table: string, wildcard: string): Promise<ColumnInfo[]> {
+    const db = databaseOf({ db: null, name: table }, this.database);
+    const def = await this.withReadTxn((txn) => getTable(txn, db, table));
+    if (def === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${table}' doesn't exist`);
+    const re = wildcard === '' ? null : likeRegExp(wildcard);
+    const env = this.plannerEnv(new Map([[`${db}.${table}`, def]]), []);
+    const plan = compileQuery({ kind: 'select', distinct: false, items: [{ kind: 'star', table: null }], from: { kind: 'table', table: { db, name: table }, alias: null }, where: null, groupBy: [], having: null, orderBy: [], limit: null, forUpdate: false }, null, env);
+    return plan.columns.map((c) => c.info).filter((c) => re === null || re.test(c.name.toUpperCase()));
+  }
+
+  async reset(): Promise<void> {
+    this.rollbackOpen();
+    this.prepared.clear();
+    this.userVars.clear();
+  }
+
+  async close(): Promise<void> {
+    this.rollbackOpen();
+  }
+
+  private rollbackOpen(): void {
+    if (this.txn !== null && !this.txn.finished) this.txn.rollback();
+    this.txn = null;
+  }
+
+  private toErrorResult(e: unknown): StatementResult {
+    if (e instanceof SqlError) return errorResult(e);
+    this.deps.logger.error('statement failed with an internal error', { error: e instanceof Error ? e.stack ?? e.message : String(e) });
+    return errorResult(new SqlError('UNKNOWN_ERROR', `Internal error: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+  }
+
+  /** Runs one parsed statement with `params` bound. */
+  private async execute(parsed: ParsedStatement, params: readonly Value[]): Promise<StatementResult> {
+    const stmt = parsed.statement;
+    if (ddlKinds.has(stmt.kind)) return this.runDdl(stmt);
+    switch (stmt.kind) {
+      case 'begin':
+        await this.commitOpen();
+        this.txn = this.deps.kv.begin();
+        return okResult();
+      case 'commit':
+        await this.commitOpen();
+        return okResult();
+      case 'rollback':
+        this.rollbackOpen();
+        return okResult();
+      case 'use':
+        await this.useDatabase(stmt.name);
+        return okResult();
+      case 'set':
+        return this.runSet(stmt.assignments, params);
+      case 'show':
+        return this.withReadTxn((txn) => runShow(stmt.show, { txn, database: this.database, variables: (g) => this.variableRows(g) }));
+      case 'describe': {
+        const db = databaseOf(stmt.table, this.database);
+        const def = await this.withReadTxn((txn) => getTable(txn, db, stmt.table.name));
+        if (def === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${stmt.table.name}' doesn't exist`);
+        return describe(def, false, null);
+      }
+      case 'query':
+        return this.inTransaction(false, (txn) => this.withTables(txn, params, (env) => runQuery(stmt.query, env, txn)));
+      case 'insert':
+      case 'update':
+      case 'delete':
+        return this.runDml(stmt, params);
+      case 'createDatabase': case 'dropDatabase': case 'createTable': case 'dropTable': case 'createIndex': case 'dropIndex':
+        return this.runDdl(stmt);
+      default:
+        return assertNever(stmt, 'statement');
+    }
+  }
+
+  private async runDml(stmt: Extract<Statement, { kind: 'insert' | 'update' | 'delete' }>, params: readonly Value[]): Promise<StatementResult> {
+    const outcome = await this.inTransaction(true, (txn) => this.withTables(txn, params, (env): Promise<DmlOutcome> => {
+      if (stmt.kind === 'insert') return runInsert(stmt, env, txn);
+      if (stmt.kind === 'update') return runUpdate(stmt, env, txn);
+      return runDelete(stmt, env, txn);
+    }));
+    if (outcome.lastInsertId !== null) this.lastInsertId = outcome.lastInsertId;
+    return outcome.result;
+  }
+
+  private async runDdl(stmt: Statement): Promise<StatementResult> {
+    await this.commitOpen();
+    const txn = this.deps.kv.begin();
+    try {
+      const env = this.plannerEnv(new Map(), []);
+      let result: StatementResult;
+      switch (stmt.kind) {
+        case 'createDatabase': result = await createDatabase(txn, stmt); break;
+        case 'dropDatabase': result = await dropDatabase(txn, stmt); break;
+        case 'createTable': result = await createTable(txn, stmt, this.database, env); break;
+        case 'dropTable': result = await dropTable(txn, stmt, this.database); break;
+        case 'createIndex': result = await createIndex(txn, stmt, this.database); break;
+        case 'dropIndex': result = await dropIndex(txn, stmt, this.database); break;
+        default: throw new SqlError('INTERNAL', `not a DDL statement: ${stmt.kind}`);
+      }
+      const { commitTs } = await txn.commit();
+      this.lastCommitTs = commitTs;
+      if (stmt.kind === 'dropDatabase' && this.database === stmt.name) this.database = null;
+      return result;
+    } catch (e) {
+      if (!txn.finished) txn.rollback();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs `body` in the session's transaction (through a statement overlay) or, with
+   * autocommit and no open transaction, in a transaction of its own.
+   */
+  private async inTransaction<T>(writes: boolean, body: (txn: Txn) => Promise<T>): Promise<T> {
+    if (this.txn === null && !this.autocommit) this.txn = this.deps.kv.begin();
+    if (this.txn !== null) {
+      const overlay = new StatementTxn(this.txn);
+      const result = await body(overlay);
+      overlay.flush();
+      return result;
+    }
+    const txn = this.deps.kv.begin({ readOnly: !writes });
+    try {
+      const result = await body(txn);
+      if (writes) {
+        const { commitTs } = await txn.commit();
+        this.lastCommitTs = commitTs;
+      } else txn.rollback();
+      return result;
+    } catch (e) {
+      if (!txn.finished) txn.rollback();
+      throw e;
+    }
+  }
+
+  private async withReadTxn<T>(body: (txn: Txn) => Promise<T>): Promise<T> {
+    if (this.txn !== null) return body(this.txn);
+    const txn = this.deps.kv.begin({ readOnly: true });
+    try {
+      return await body(txn);
+    } finally {
+      if (!txn.finished) txn.rollback();
+    }
+  }
+
+  private async commitOpen(): Promise<void> {
+    const txn = this.txn;
+    this.txn = null;
+    if (txn === null || txn.finished) return;
+    const { commitTs } = await txn.commit();
+    this.lastCommitTs = commitTs;
+  }
+
+  /**
+   * Runs `body` with the tables it names loaded: a TableNotLoaded thrown while it compiles
+   * (always before it fetches or writes anything) loads that definition and starts it again.
+   */
+  private async withTables<T>(txn: Txn, params: readonly Value[], body: (env: PlannerEnv) => Promise<T>): Promise<T> {
+    const tables = new Map<string, TableDef>();
+    for (;;) {
+      try {
+        return await body(this.plannerEnv(tables, params));
+      } catch (e) {
+        if (!(e instanceof TableNotLoaded)) throw e;
+        const def = await getTable(txn, e.db, e.name);
+        if (def === undefined) {
+          if ((await getDatabase(txn, e.db)) === undefined) throw new SqlError('BAD_DB', `Unknown database '${e.db}'`);
+          throw new SqlError('NO_SUCH_TABLE', `Table '${e.db}.${e.name}' doesn't exist`);
+        }
+        tables.set(`${e.db}.${e.name}`, def);
+      }
+    }
+  }
+
+  private plannerEnv(tables: ReadonlyMap<string, TableDef>, params: readonly Value[]): PlannerEnv {
+    const session = this.sessionView(params);
+    const sources = new SourceRegistry();
+    const env: PlannerEnv = {
+      session,
+      sources,
+      table: (name: TableName) => {
+        const db = databaseOf(name, this.database);
+        const def = tables.get(`${db}.${name.name}`);
+        if (def === undefined) throw new TableNotLoaded(db, name.name);
+        return def;
+      },
+      compileSubquery: (query, parent) => compileQuery(query, parent, env),
+    };
+    return env;
+  }
+
+  private sessionView(params: readonly Value[]): SessionView {
+    return {
+      database: this.database,
+      user: `${this.user}@localhost`,
+      connectionId: this.connectionId,
+      lastInsertId: this.lastInsertId,
+      nowMs: this.deps.clock.nowMs(),
+      params,
+      userVariable: (name) => this.userVars.get(name) ?? null,
+      systemVariable: (name, scope) => this.systemVariable(name, scope),
+    };
+  }
+
+  private systemVariable(name: string, scope: 'session' | 'global' | null): Value {
+    switch (name) {
+      case 'atoll_last_commit_ts':
+        return this.lastCommitTs;
+      case 'last_insert_id':
+      case 'identity':
+        return this.lastInsertId;
+      case 'warning_count':
+      case 'error_count':
+        return 0n;
+      case 'hostname':
+        return 'localhost';
+      default:
+        return scope === 'global' ? this.deps.globals.get(name) : this.vars.get(name);
+    }
+  }
+
+  private variableRows(global: boolean): [string, Value][] {
+    return this.deps.globals.names().map((n) => [n, global ? this.deps.globals.get(n) : this.vars.get(n)]);
+  }
+
+  private async runSet(assignments: readonly SetAssignment[], params: readonly Value[]): Promise<StatementResult> {
+    for (const a of assignments) {
+      const t = a.target;
+      if (t.kind === 'names') {
+        for (const n of ['character_set_client', 'character_set_connection', 'character_set_results']) this.vars.set(n, t.charset);
+        this.vars.set('collation_connection', t.collation ?? (t.charset.toLowerCase() === 'utf8mb4' ? 'utf8mb4_general_ci' : `${t.charset}_general_ci`));
+        continue;
+      }
+      if (t.kind === 'sysVar' && !isSystemVariable(t.name)) throw new SqlError('UNKNOWN_SYSTEM_VARIABLE', `Unknown system variable '${t.name}'`);
+      if (a.value?.kind === 'default' && t.kind === 'sysVar') {
+        if (t.scope === 'session') this.vars.reset(t.name);
+        continue;
+      }
+      const value = await this.evalSetValue(a, params);
+      if (t.kind === 'userVar') this.userVars.set(t.name, value);
+      else if (t.scope === 'global') this.deps.globals.set(t.name, value);
+      else {
+        const before = this.autocommit;
+        this.vars.set(t.name, value);
+        if (t.name === 'autocommit' && !before && this.autocommit) await this.commitOpen();
+      }
+    }
+    return okResult();
+  }
+
+  private async evalSetValue(a: SetAssignment, params: readonly Value[]): Promise<Value> {
+    const expr = a.value;
+    if (expr === null) return null;
+    return this.withReadTxn((txn) => this.withTables(txn, params, async (env) => {
+      const compiled = compileExpr(expr, new Scope([], null), env, { clause: 'field list', aggregates: null });
+      await env.sources.load(txn);
+      const v = compiled.eval({ row: [], parent: null });
+      // User variables keep exact values; booleans from comparisons stay integers.
+      return v instanceof Decimal ? v.rescale(compiled.type.kind === 'decimal' ? compiled.type.scale : v.scale) : v;
+    }));
+  }
+}
+
+function okResult(): StatementResult {
+  return { kind: 'ok', affectedRows: 0n, lastInsertId: 0n, info: '', warningCount: 0 };
+}
+
+function errorResult(error: SqlError): StatementResult {
+  return { kind: 'error', error };
+}
+
+/** A protocol parameter as a runtime value (strings stay strings: MySQL compares them by context). */
+function fromSqlValue(v: SqlValue): Value {
+  return v;
+}
+
