@@ -14,6 +14,7 @@ import { staticUsers } from './mysql/auth.js';
 import { startMysqlServer } from './mysql/server.js';
 import { startRpcServer } from './transport/grpc-transport.js';
 import { LocalTxnKv } from './txn/local-txn-kv.js';
+import { isFatalStorageError } from '../storage/engine.js';
 import { openLmdbMvccStore } from '../storage/lmdb-mvcc-store.js';
 import { SqlEngine } from '../sql/sql-engine.js';
 
@@ -47,7 +48,15 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const oracle = new TimestampOracle(systemClock, timestamp(store.maxCommitTs()));
   const testOnlyAckBeforeDurable = process.env['ATOLL_TESTONLY_ACK_BEFORE_DURABLE'] === '1';
   if (testOnlyAckBeforeDurable) logger.warn('TEST ONLY: commits are acknowledged before they are durable');
-  const kv = new LocalTxnKv(store, oracle, { testOnlyAckBeforeDurable });
+  const kv = new LocalTxnKv(store, oracle, {
+    testOnlyAckBeforeDurable,
+    onStorageError: (error) => {
+      if (!isFatalStorageError(error)) return;
+      // An fsync or checksum failure: stop rather than serve data that may not be on disk.
+      logger.error('fatal storage error, stopping the node', { error: String(error) });
+      process.exit(70);
+    },
+  });
   const engine = new SqlEngine({ kv, clock: systemClock, logger: createLogger('sql') });
   await engine.init();
   const mysql = await startMysqlServer({

@@ -39,7 +39,11 @@ export interface MvccStore {
   get(key: Uint8Array, readTs: Timestamp): Uint8Array | undefined;
   /** Visible pairs in `range` at `readTs`, in key order (or reverse), at most `limit`. */
   scan(range: KeyRange, readTs: Timestamp, options?: ScanOptions): Iterable<KvPair>;
-  /** The commit timestamp of the newest version of `key` (tombstones included), if any. */
+  /**
+   * The commit timestamp of the newest version of `key` (tombstones included), if any —
+   * counting commits already passed to `commit` whose promise has not resolved yet, so
+   * conflict checks stay right when commits are pipelined to share one fsync.
+   */
   latestCommitTs(key: Uint8Array): Timestamp | undefined;
   /**
    * Writes every version of one transaction at `commitTs`, atomically.
@@ -118,4 +122,23 @@ export interface MvccEngine extends MvccStore {
    * the start of the keyspace. Safe to run beside commits whose timestamps exceed the safe point.
    */
   gcVersions(safePointTs: Timestamp, options: { readonly cursor?: Uint8Array; readonly versionsVisitedMax: number }): Promise<GcResult>;
+  /**
+   * One chunk of a range snapshot (for a Raft snapshot of a log stream): every stored version
+   * and head of keys in `range`, checksums included, from `cursor` (a previous chunk's) on,
+   * about `bytesMax` bytes. `cursor` is undefined on the last chunk.
+   */
+  exportSnapshotChunk(range: KeyRange, options: { readonly cursor?: Uint8Array; readonly bytesMax: number }): SnapshotChunk;
+  /**
+   * Writes one exported chunk (verifying every checksum first: a damaged chunk throws
+   * StorageCorruptionError and writes nothing). With `first`, everything stored in `range`
+   * is removed in the same batch. Raises `maxCommitTs` to the newest version ingested.
+   */
+  ingestSnapshotChunk(range: KeyRange, chunk: SnapshotChunk, options: { readonly first: boolean }): Promise<void>;
+}
+
+/** A piece of a range snapshot: stored pairs, framed `be32 len ‖ key ‖ be32 len ‖ value`. */
+export interface SnapshotChunk {
+  readonly bytes: Uint8Array;
+  /** Where the next chunk starts; undefined when this is the last one. */
+  readonly cursor?: Uint8Array;
 }

@@ -40,6 +40,11 @@ export interface LmdbEnvOptions {
   readonly path: string;
   /** Initial map size; LMDB grows it on demand. */
   readonly mapBytes?: number;
+  /**
+   * Fault injection for tests: called inside every group-commit transaction after the
+   * batches were applied; throwing fails the commit exactly as an fsync error would.
+   */
+  readonly beforeCommit?: () => void;
 }
 
 interface QueuedBatch {
@@ -59,7 +64,7 @@ export function openLmdbEnv(options: LmdbEnvOptions): LmdbEnv {
     encoding: 'binary',
     cache: false,
   });
-  return new LmdbEnvImpl(options.path, root);
+  return new LmdbEnvImpl(options.path, root, options.beforeCommit);
 }
 
 class LmdbEnvImpl implements LmdbEnv {
@@ -73,6 +78,7 @@ class LmdbEnvImpl implements LmdbEnv {
   constructor(
     readonly path: string,
     private readonly root: RootDatabase,
+    private readonly beforeCommit: (() => void) | undefined,
   ) {}
 
   table(name: string): OrderedKv {
@@ -125,6 +131,7 @@ class LmdbEnvImpl implements LmdbEnv {
     try {
       this.root.transactionSync(() => {
         for (const b of batches) applyOps(b.db, b.ops);
+        this.beforeCommit?.();
       });
     } catch (cause) {
       // A failed commit (fsync error, full disk) leaves the page cache untrustworthy: stop writing.

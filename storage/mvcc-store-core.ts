@@ -34,6 +34,7 @@ import {
   versionUserKey,
   visibleAt,
 } from './mvcc-layout.js';
+import { exportChunk, ingestOps } from './mvcc-snapshot.js';
 import type { KvOp, OrderedKv } from './ordered-kv.js';
 
 const MAX_COMMIT_TS_KEY = metaKey('maxCommitTs');
@@ -56,6 +57,15 @@ export function createMvccEngine(kv: OrderedKv, close: () => Promise<void>): Mvc
     },
     maxCommitTs: () => maxTs,
     gcVersions: (safePointTs, options) => gcVersions(kv, safePointTs, options),
+    exportSnapshotChunk: (range, options) => exportChunk(kv, range, options.cursor, options.bytesMax),
+    ingestSnapshotChunk(range, chunk, options) {
+      const { ops, newestTs } = ingestOps(range, chunk, options.first);
+      if (newestTs !== undefined && newestTs > maxTs) {
+        maxTs = newestTs;
+        ops.push(maxCommitTsOp(maxTs));
+      }
+      return kv.write(ops);
+    },
     close,
   };
 }
@@ -109,10 +119,14 @@ function commitOps(writes: readonly Write[], commitTs: Timestamp): KvOp[] {
     const head = headKey(w.key);
     ops.push({ op: 'put', key: head, value: encodeStoredValue(head, kind, encodeHeadPayload(commitTs, value)) });
   }
+  ops.push(maxCommitTsOp(commitTs));
+  return ops;
+}
+
+function maxCommitTsOp(commitTs: Timestamp): KvOp {
   const ts = new Uint8Array(8);
   new DataView(ts.buffer).setBigUint64(0, commitTs);
-  ops.push({ op: 'put', key: MAX_COMMIT_TS_KEY, value: encodeStoredValue(MAX_COMMIT_TS_KEY, ValueKind.Meta, ts) });
-  return ops;
+  return { op: 'put', key: MAX_COMMIT_TS_KEY, value: encodeStoredValue(MAX_COMMIT_TS_KEY, ValueKind.Meta, ts) };
 }
 
 /** One exact read of the head answers reads at or above the newest commit; older reads seek. */

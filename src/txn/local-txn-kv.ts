@@ -3,9 +3,10 @@
  *
  * - A transaction reads at `startTs`, the newest timestamp whose commit is durable and
  *   visible; its own writes are buffered and merged into its reads.
- * - Commits are serialized through one queue: check conflicts, take a commit timestamp from
- *   the oracle, write durably, then advance the visible timestamp. A commit's writes are
- *   therefore visible to a new transaction only once they are durable.
+ * - A commit checks conflicts, takes a commit timestamp from the oracle and hands its writes to
+ *   the store in one synchronous step; the visible timestamp advances when the store says the
+ *   writes are durable. A commit's writes are visible to a new transaction only once durable,
+ *   and concurrent commits share the store's group commit (one fsync).
  * - A key written or locked by this transaction and committed by another after `startTs` is a
  *   write-write conflict: the commit fails with a retryable error (errno 1213).
  */
@@ -25,13 +26,14 @@ export interface LocalTxnKvOptions {
    * harness must catch under kill -9 (env ATOLL_TESTONLY_ACK_BEFORE_DURABLE=1).
    */
   readonly testOnlyAckBeforeDurable?: boolean;
+  /** Called when a durable write fails; a fatal storage error must stop the node. */
+  readonly onStorageError?: (error: unknown) => void;
 }
 
 /** The single-node transactional KV store. */
 export class LocalTxnKv implements TxnKv {
   // Invariant: visibleTs is the commit timestamp of the newest durable commit (or the store's max).
   private visibleTs: Timestamp;
-  private commitQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: MvccStore,
@@ -46,18 +48,17 @@ export class LocalTxnKv implements TxnKv {
     return new LocalTxn(this, this.store, this.visibleTs, options.readOnly ?? false);
   }
 
-  /** Runs `commit` after every earlier commit finished; keeps the queue alive after a failure. */
-  enqueueCommit(startTs: Timestamp, writes: readonly Write[], lockedKeys: readonly Uint8Array[]): Promise<Timestamp> {
-    const result = this.commitQueue.then(() => this.commitNow(startTs, writes, lockedKeys));
-    this.commitQueue = result.catch(() => undefined);
-    return result;
-  }
-
-  private async commitNow(startTs: Timestamp, writes: readonly Write[], lockedKeys: readonly Uint8Array[]): Promise<Timestamp> {
+  /**
+   * Commits one transaction's writes. The conflict check, the timestamp and the hand-off to
+   * the store happen in one synchronous step, so commits never interleave there; durability is
+   * awaited outside it, so many commits share one fsync (the store's group commit).
+   * The store resolves commits in timestamp order, so `visibleTs` only moves forward.
+   */
+  commit(startTs: Timestamp, writes: readonly Write[], lockedKeys: readonly Uint8Array[]): Promise<Timestamp> {
     for (const key of [...writes.map((w) => w.key), ...lockedKeys]) {
-      const latest = this.store.latestCommitTs(key);
+      const latest = this.store.latestCommitTs(key); // includes commits not yet durable
       if (latest !== undefined && latest > startTs) {
-        throw new RetryableTxnError('Deadlock found when trying to get lock; try restarting transaction');
+        return Promise.reject(new RetryableTxnError('Deadlock found when trying to get lock; try restarting transaction'));
       }
     }
     const commitTs = this.oracle.next();
@@ -67,11 +68,19 @@ export class LocalTxnKv implements TxnKv {
       // kill -9 in between loses an acknowledged commit. Never enabled outside tests.
       setTimeout(() => void this.store.commit(writes, commitTs).catch(() => undefined), 200);
       this.visibleTs = commitTs;
-      return commitTs;
+      return Promise.resolve(commitTs);
     }
-    await this.store.commit(writes, commitTs);
-    this.visibleTs = commitTs;
-    return commitTs;
+    return this.store.commit(writes, commitTs).then(
+      () => {
+        assert(commitTs > this.visibleTs, 'the store resolved commits out of timestamp order');
+        this.visibleTs = commitTs;
+        return commitTs;
+      },
+      (error: unknown) => {
+        this.options.onStorageError?.(error);
+        throw error;
+      },
+    );
   }
 }
 
@@ -136,7 +145,7 @@ class LocalTxn implements Txn {
     this.finished = true;
     const writes = this.writes.toWrites();
     if (writes.length === 0 && this.lockedKeys.length === 0) return { commitTs: this.startTs };
-    const commitTs = await this.kv.enqueueCommit(this.startTs, writes, this.lockedKeys);
+    const commitTs = await this.kv.commit(this.startTs, writes, this.lockedKeys);
     return { commitTs };
   }
 

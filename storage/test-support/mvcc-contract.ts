@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { timestamp, type Timestamp } from '../../src/base/ids.js';
-import type { MvccEngine } from '../engine.js';
+import { StorageCorruptionError, type MvccEngine } from '../engine.js';
 import { compareBytes } from '../key-codec.js';
 
 /** Opens a fresh, empty engine; the suite closes it. */
@@ -186,6 +186,49 @@ export function describeMvccContract(name: string, openEngine: OpenEngine, model
         expect(str(e.get(b('back'), ts(10)))).toBe('3');
         expect([...e.scan({ start: b('') }, ts(10))].map((p) => str(p.key))).toEqual(['back']);
       }));
+
+    it('moves a key range by snapshot chunks, verified on ingest', async () => {
+      const source = await openEngine();
+      const target = await openEngine();
+      try {
+        const model = new Model();
+        const keys = ['a', 'b', 'b\0', 'bb', 'c', 'd'];
+        for (let round = 1; round <= 4; round++) {
+          const writes = keys.map((k, i) => ({ key: b(k), value: (i + round) % 3 === 0 ? null : b(`${k}@${round}`) }));
+          await source.commit(writes, ts(round * 10));
+          model.commit(writes, round * 10);
+        }
+        await target.commit([{ key: b('bz'), value: b('stale') }, { key: b('z'), value: b('outside') }], ts(5));
+        const range = { start: b('b'), end: b('d') };
+        let cursor: Uint8Array | undefined;
+        let chunks = 0;
+        do {
+          const chunk = source.exportSnapshotChunk(range, { bytesMax: 60, ...(cursor === undefined ? {} : { cursor }) });
+          await target.ingestSnapshotChunk(range, chunk, { first: chunks === 0 });
+          cursor = chunk.cursor;
+          chunks++;
+        } while (cursor !== undefined && chunks < 1000);
+        expect(chunks).toBeGreaterThan(3);
+        expect(target.maxCommitTs()).toBe(40n);
+        for (const at of [5, 10, 20, 30, 40, 99]) {
+          const expected = model.scan(range.start, range.end, at).map((p) => [str(p.key), str(p.value)]);
+          expect([...target.scan(range, ts(at))].map((p) => [str(p.key), str(p.value)])).toEqual(expected);
+          for (const k of ['b', 'bb', 'c']) expect(str(target.get(b(k), ts(at)))).toBe(str(model.get(b(k), at)));
+        }
+        expect(target.get(b('bz'), ts(99))).toBeUndefined();
+        expect(str(target.get(b('z'), ts(99)))).toBe('outside');
+        expect(target.latestCommitTs(b('c'))).toBe(40n);
+
+        const damaged = source.exportSnapshotChunk(range, { bytesMax: 1 << 20 });
+        const bytes = damaged.bytes.slice();
+        bytes[bytes.length - 2] = bytes[bytes.length - 2]! ^ 0x10;
+        await expect((async () => target.ingestSnapshotChunk(range, { bytes }, { first: true }))()).rejects.toThrow(StorageCorruptionError);
+        expect(str(target.get(b('c'), ts(99)))).toBe(str(model.get(b('c'), 99)));
+      } finally {
+        await source.close();
+        await target.close();
+      }
+    });
 
     it('matches the model on random histories (fast-check)', async () => {
       await fc.assert(
