@@ -7,7 +7,7 @@ import type { Txn } from '../../src/txn/txn-kv.js';
 import type { Expr } from '../ast/expr.js';
 import type { Query } from '../ast/query.js';
 import type { Statement } from '../ast/statement.js';
-import { peekAutoIncrement, setAutoIncrement, type TableDef } from '../catalog.js';
+import { autoIncrementKey, peekAutoIncrement, setAutoIncrement, type TableDef } from '../catalog.js';
 import type { StatementResult } from '../session-api.js';
 import type { Value } from '../values.js';
 import { toSqlValue } from './coerce.js';
@@ -16,7 +16,7 @@ import type { Compiled } from './plan-types.js';
 import { compileQuery, compileTableFilter, limitCount, sortRows, type PlannerEnv } from './query-planner.js';
 import { Scope } from './scope.js';
 import { implicitValue, storeValue } from './store-value.js';
-import { deleteRow, insertRow, updateRow } from './table-access.js';
+import { deleteRow, insertRow, lockAndReadCurrent, updateRow } from './table-access.js';
 import { truth } from '../values.js';
 
 /** What a DML statement reports besides rows. */
@@ -70,6 +70,17 @@ export async function runInsert(stmt: Extract<Statement, { kind: 'insert' }>, en
   const valueRows = rowSource();
   const autoCol = def.columns.findIndex((c) => c.autoIncrement);
   let nextAuto = autoCol >= 0 ? await peekAutoIncrement(txn, def.id) : 0n;
+  const snapshotAuto = nextAuto;
+  // The counter is locked (and re-read current) only when this statement generates or bumps
+  // a value, so inserts with explicit ids below it neither wait nor conflict.
+  let autoLocked = false;
+  const lockAutoIncrement = async (): Promise<void> => {
+    if (autoLocked) return;
+    autoLocked = true;
+    await txn.lock(autoIncrementKey(def.id));
+    const current = await peekAutoIncrement(txn, def.id);
+    if (current > nextAuto) nextAuto = current;
+  };
   let firstGenerated: bigint | null = null;
   let inserted = 0n;
   for (let r = 0; r < valueRows.length; r++) {
@@ -81,6 +92,7 @@ export async function runInsert(stmt: Extract<Statement, { kind: 'insert' }>, en
       const g = given.get(c);
       let v: Value = g === undefined || g === 'default' ? implicitValue(col, env.session.nowMs) : g;
       if (c === autoCol && (v === null || v === 0n)) {
+        await lockAutoIncrement();
         v = nextAuto;
         firstGenerated ??= nextAuto;
         nextAuto++;
@@ -95,7 +107,12 @@ export async function runInsert(stmt: Extract<Statement, { kind: 'insert' }>, en
       if (!(stmt.ignore && e instanceof SqlError && e.errno === 1062)) throw e;
     }
   }
-  if (autoCol >= 0) setAutoIncrement(txn, def.id, nextAuto);
+  if (autoCol >= 0 && nextAuto > snapshotAuto) {
+    const wanted = nextAuto;
+    await lockAutoIncrement();
+    if (wanted > nextAuto) nextAuto = wanted;
+    setAutoIncrement(txn, def.id, nextAuto);
+  }
   const info = valueRows.length > 1 ? `Records: ${valueRows.length}  Duplicates: ${valueRows.length - Number(inserted)}  Warnings: 0` : '';
   return {
     result: { kind: 'ok', affectedRows: inserted, lastInsertId: firstGenerated ?? 0n, info, warningCount: 0 },
@@ -114,15 +131,18 @@ export async function runUpdate(stmt: Extract<Statement, { kind: 'update' }>, en
   rows = sortRows(rows, stmt.orderBy, target.scope, env);
   if (limit !== null) rows = rows.slice(0, limit);
   let changed = 0n;
+  let matched = 0;
   for (let r = 0; r < rows.length; r++) {
-    const before = rows[r]!;
+    const before = await currentVersion(txn, def, rows[r]!, target.filter);
+    if (before === null) continue;
+    matched++;
     const after = before.slice();
     for (const s of sets) after[s.index] = storeValue(s.value.eval({ row: after, parent: null }), def.columns[s.index]!, r + 1);
     if (sameRow(before, after, def.columns.length)) continue;
     await updateRow(txn, def, before, after);
     changed++;
   }
-  return { result: { kind: 'ok', affectedRows: changed, lastInsertId: 0n, info: `Rows matched: ${rows.length}  Changed: ${changed}  Warnings: 0`, warningCount: 0 }, lastInsertId: null };
+  return { result: { kind: 'ok', affectedRows: changed, lastInsertId: 0n, info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: 0`, warningCount: 0 }, lastInsertId: null };
 }
 
 function sameRow(a: readonly Value[], b: readonly Value[], n: number): boolean {
@@ -153,6 +173,24 @@ export async function runDelete(stmt: Extract<Statement, { kind: 'delete' }>, en
   let rows = target.source().filter((row) => target.filter === null || truth(target.filter.eval({ row, parent: null })) === true);
   rows = sortRows(rows, stmt.orderBy, target.scope, env);
   if (limit !== null) rows = rows.slice(0, limit);
-  for (const row of rows) deleteRow(txn, def, row);
-  return { result: { kind: 'ok', affectedRows: BigInt(rows.length), lastInsertId: 0n, info: '', warningCount: 0 }, lastInsertId: null };
+  let deleted = 0n;
+  for (const row of rows) {
+    const current = await currentVersion(txn, def, row, target.filter);
+    if (current === null) continue;
+    deleteRow(txn, def, current);
+    deleted++;
+  }
+  return { result: { kind: 'ok', affectedRows: deleted, lastInsertId: 0n, info: '', warningCount: 0 }, lastInsertId: null };
+}
+
+/**
+ * Locks a row chosen from the snapshot and returns its newest committed version, or null when
+ * that version is gone or no longer matches the WHERE clause (InnoDB's semi-consistent update:
+ * a concurrent UPDATE waits for the first one and applies on top of it — no lost update).
+ */
+async function currentVersion(txn: Txn, def: TableDef, row: readonly Value[], filter: Compiled | null): Promise<Value[] | null> {
+  const current = await lockAndReadCurrent(txn, def, row);
+  if (current === null) return null;
+  if (sameRow(current, row, current.length)) return current;
+  return filter === null || truth(filter.eval({ row: current, parent: null })) === true ? current : null;
 }

@@ -129,10 +129,25 @@ function duplicateText(def: TableDef, columns: readonly number[], row: readonly 
   }).join('-');
 }
 
+/**
+ * Locks a stored row and reads its newest committed version (InnoDB's current read): a writer
+ * waits for another writer of the same row instead of failing at commit. Null when the row is
+ * gone by then.
+ */
+export async function lockAndReadCurrent(txn: Txn, def: TableDef, row: readonly Value[]): Promise<Value[] | null> {
+  const key = rowKey(def.id, primaryKeyParts(def, row));
+  await txn.lock(key);
+  const bytes = await txn.get(key);
+  return bytes === undefined ? null : padRow(def, decodeRow(bytes));
+}
+
 /** Writes a new row and its index entries; 1062 when a primary or unique key already exists. */
 export async function insertRow(txn: Txn, def: TableDef, row: Value[]): Promise<void> {
   if (hasHiddenRowId(def)) row[def.columns.length] = BigInt(await nextCounter(txn, `rowid:${def.id}`, 1));
   const key = rowKey(def.id, primaryKeyParts(def, row));
+  // Lock before the existence check, so a concurrent insert of the same key waits and then
+  // sees this one (1062), as in MySQL, instead of both passing the check.
+  await txn.lock(key);
   if (!hasHiddenRowId(def) && (await txn.get(key)) !== undefined) {
     throw new SqlError('DUP_ENTRY', `Duplicate entry '${duplicateText(def, def.primaryKey, row)}' for key '${def.name}.PRIMARY'`);
   }
@@ -143,6 +158,7 @@ export async function insertRow(txn: Txn, def: TableDef, row: Value[]): Promise<
 async function writeIndexEntries(txn: Txn, def: TableDef, row: readonly Value[], key: Uint8Array, indexes: readonly IndexDef[]): Promise<void> {
   for (const index of indexes) {
     const entry = indexEntryKey(def, index, row);
+    if (entry.uniqueParts !== null) await txn.lock(entry.key);
     if (entry.uniqueParts !== null && (await txn.get(entry.key)) !== undefined) {
       throw new SqlError('DUP_ENTRY', `Duplicate entry '${duplicateText(def, index.columns, row)}' for key '${def.name}.${index.name}'`);
     }
@@ -165,6 +181,7 @@ export async function updateRow(txn: Txn, def: TableDef, before: readonly Value[
   for (const index of def.indexes) txn.delete(indexEntryKey(def, index, before).key);
   if (keyChanged) {
     txn.delete(oldKey);
+    await txn.lock(newKey);
     if ((await txn.get(newKey)) !== undefined) {
       throw new SqlError('DUP_ENTRY', `Duplicate entry '${duplicateText(def, def.primaryKey, after)}' for key '${def.name}.PRIMARY'`);
     }

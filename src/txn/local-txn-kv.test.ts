@@ -81,6 +81,53 @@ describe('LocalTxnKv', () => {
     await expect(reader.commit()).rejects.toMatchObject({ errno: 1213 });
   });
 
+  it('makes a second locker wait, then read the first one\'s commit (current read)', async () => {
+    const kv = newKv();
+    const seed = kv.begin();
+    seed.put(enc('acct'), enc('100'));
+    await seed.commit();
+    const a = kv.begin();
+    const b = kv.begin();
+    await a.lock(enc('acct'));
+    let bGranted = false;
+    const bLock = b.lock(enc('acct')).then(() => (bGranted = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(bGranted).toBe(false);
+    a.put(enc('acct'), enc('90'));
+    await a.commit();
+    await bLock;
+    // b's snapshot predates a's commit, but a locking read sees the newest version …
+    expect(dec(await b.get(enc('acct')))).toBe('90');
+    b.put(enc('acct'), enc('80'));
+    // … and b commits without a conflict: no update is lost.
+    await b.commit();
+    expect(dec(await kv.begin().get(enc('acct')))).toBe('80');
+  });
+
+  it('detects a deadlock with errno 1213 and lets the survivor go on', async () => {
+    const kv = newKv();
+    const a = kv.begin();
+    const b = kv.begin();
+    await a.lock(enc('x'));
+    await b.lock(enc('y'));
+    const aWaits = a.lock(enc('y'));
+    await expect(b.lock(enc('x'))).rejects.toMatchObject({ errno: 1213 });
+    b.rollback();
+    await aWaits;
+    a.put(enc('x'), enc('1'));
+    await a.commit();
+  });
+
+  it('gives up after the lock wait timeout with errno 1205', async () => {
+    const store = createMemoryMvccStore();
+    const kv = new LocalTxnKv(store, new TimestampOracle({ nowMs: () => 1, monotonicMs: () => 1 }, timestamp(0n)), { lockWaitTimeoutMs: 30 });
+    const a = kv.begin();
+    await a.lock(enc('k'));
+    await expect(kv.begin().lock(enc('k'))).rejects.toMatchObject({ errno: 1205 });
+    a.rollback();
+    expect(kv.locks.size).toBe(0);
+  });
+
   it('matches a sequential model under random interleavings (fast-check)', async () => {
     const op = fc.record({ slot: fc.integer({ min: 0, max: 2 }), key: fc.constantFrom('a', 'b', 'c'), value: fc.option(fc.constantFrom('1', '2', '3')), commit: fc.boolean() });
     await fc.assert(

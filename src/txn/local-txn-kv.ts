@@ -17,7 +17,9 @@ import type { MvccStore, Write } from '../../storage/engine.js';
 import { compareBytes } from '../../storage/key-codec.js';
 import type { TimestampOracle } from '../meta/timestamp-oracle.js';
 import type { BeginOptions, KeyRange, KvPair, ScanOptions, Txn, TxnKv } from './txn-kv.js';
+import { LockTable } from './lock-table.js';
 import { WriteBuffer } from './write-buffer.js';
+import { limits } from '../base/limits.js';
 
 /** Options of the single-node store. */
 export interface LocalTxnKvOptions {
@@ -28,12 +30,16 @@ export interface LocalTxnKvOptions {
   readonly testOnlyAckBeforeDurable?: boolean;
   /** Called when a durable write fails; a fatal storage error must stop the node. */
   readonly onStorageError?: (error: unknown) => void;
+  /** How long `lock` waits before errno 1205 (default limits.lockWaitTimeoutMs). */
+  readonly lockWaitTimeoutMs?: number;
 }
 
 /** The single-node transactional KV store. */
 export class LocalTxnKv implements TxnKv {
   // Invariant: visibleTs is the commit timestamp of the newest durable commit (or the store's max).
   private visibleTs: Timestamp;
+  private nextOwner = 1;
+  readonly locks: LockTable;
 
   constructor(
     private readonly store: MvccStore,
@@ -41,11 +47,17 @@ export class LocalTxnKv implements TxnKv {
     private readonly options: LocalTxnKvOptions = {},
   ) {
     this.visibleTs = store.maxCommitTs();
+    this.locks = new LockTable(options.lockWaitTimeoutMs ?? limits.lockWaitTimeoutMs);
   }
 
   /** Starts a transaction reading at the newest visible commit. */
   begin(options: BeginOptions = {}): Txn {
-    return new LocalTxn(this, this.store, this.visibleTs, options.readOnly ?? false);
+    return new LocalTxn(this, this.store, this.visibleTs, options.readOnly ?? false, this.nextOwner++);
+  }
+
+  /** The newest durable commit: what a locking (current) read sees. */
+  latestVisibleTs(): Timestamp {
+    return this.visibleTs;
   }
 
   /**
@@ -53,11 +65,13 @@ export class LocalTxnKv implements TxnKv {
    * the store happen in one synchronous step, so commits never interleave there; durability is
    * awaited outside it, so many commits share one fsync (the store's group commit).
    * The store resolves commits in timestamp order, so `visibleTs` only moves forward.
+   * A key conflicts when a commit newer than the version this transaction read (`readTsOf`:
+   * its snapshot, or the current version it read under a lock) touched it.
    */
-  commit(startTs: Timestamp, writes: readonly Write[], lockedKeys: readonly Uint8Array[]): Promise<Timestamp> {
+  commit(startTs: Timestamp, writes: readonly Write[], readTsOf: (key: Uint8Array) => Timestamp, lockedKeys: readonly Uint8Array[]): Promise<Timestamp> {
     for (const key of [...writes.map((w) => w.key), ...lockedKeys]) {
       const latest = this.store.latestCommitTs(key); // includes commits not yet durable
-      if (latest !== undefined && latest > startTs) {
+      if (latest !== undefined && latest > readTsOf(key)) {
         return Promise.reject(new RetryableTxnError('Deadlock found when trying to get lock; try restarting transaction'));
       }
     }
@@ -86,7 +100,8 @@ export class LocalTxnKv implements TxnKv {
 
 class LocalTxn implements Txn {
   private readonly writes = new WriteBuffer();
-  private readonly lockedKeys: Uint8Array[] = [];
+  /** Locked keys (hex) → the timestamp of the current read made when the lock was granted. */
+  private readonly lockReadTs = new Map<string, { readonly key: Uint8Array; readonly ts: Timestamp }>();
   finished = false;
 
   constructor(
@@ -94,13 +109,14 @@ class LocalTxn implements Txn {
     private readonly store: MvccStore,
     readonly startTs: Timestamp,
     private readonly readOnly: boolean,
+    private readonly owner: number,
   ) {}
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     this.assertOpen();
     const own = this.writes.lookup(key);
     if (own !== undefined) return own ?? undefined;
-    return this.store.get(key, this.startTs);
+    return this.store.get(key, this.readTsOf(key));
   }
 
   async batchGet(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
@@ -135,22 +151,47 @@ class LocalTxn implements Txn {
     this.writes.set(key, null);
   }
 
+  /**
+   * Waits for the exclusive lock on `key` (1205 on timeout, 1213 on deadlock). Once granted,
+   * `get(key)` reads the newest committed version (a current read, as InnoDB's locking reads)
+   * and commit conflicts on `key` only with commits newer than that version.
+   */
   async lock(key: Uint8Array): Promise<void> {
     this.assertOpen();
-    this.lockedKeys.push(key.slice());
+    const hex = hexOf(key);
+    if (this.lockReadTs.has(hex)) return;
+    await this.kv.locks.acquire(this.owner, hex);
+    if (this.finished) {
+      // Rolled back while waiting: hand the lock straight on.
+      this.kv.locks.releaseAll(this.owner);
+      return;
+    }
+    this.lockReadTs.set(hex, { key: key.slice(), ts: this.kv.latestVisibleTs() });
   }
 
   async commit(): Promise<{ readonly commitTs: Timestamp }> {
     this.assertOpen();
     this.finished = true;
     const writes = this.writes.toWrites();
-    if (writes.length === 0 && this.lockedKeys.length === 0) return { commitTs: this.startTs };
-    const commitTs = await this.kv.commit(this.startTs, writes, this.lockedKeys);
-    return { commitTs };
+    try {
+      if (writes.length === 0) return { commitTs: this.startTs };
+      const lockedKeys = [...this.lockReadTs.values()].map((l) => l.key);
+      const commitTs = await this.kv.commit(this.startTs, writes, (key) => this.readTsOf(key), lockedKeys);
+      return { commitTs };
+    } finally {
+      // Strict two-phase locking: locks go only once the commit is durable (or failed).
+      this.kv.locks.releaseAll(this.owner);
+    }
   }
 
   rollback(): void {
     this.finished = true;
+    this.kv.locks.releaseAll(this.owner);
+  }
+
+  /** The timestamp this transaction reads `key` at: its current read under a lock, else its snapshot. */
+  private readTsOf(key: Uint8Array): Timestamp {
+    return this.lockReadTs.get(hexOf(key))?.ts ?? this.startTs;
   }
 
   private assertOpen(): void {
@@ -161,6 +202,10 @@ class LocalTxn implements Txn {
     this.assertOpen();
     if (this.readOnly) throw new SqlError('NOT_SUPPORTED_YET', 'Cannot execute statement in a READ ONLY transaction.');
   }
+}
+
+function hexOf(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
 }
 
 /** Merges storage pairs with this transaction's buffered writes (own writes win; null hides). */
