@@ -81,7 +81,7 @@ describe('LocalTxnKv', () => {
     await expect(reader.commit()).rejects.toMatchObject({ errno: 1213 });
   });
 
-  it('makes a second locker wait, then read the first one\'s commit (current read)', async () => {
+  it('makes a second locker wait; under snapshot isolation it then fails with 1213, never losing an update', async () => {
     const kv = newKv();
     const seed = kv.begin();
     seed.put(enc('acct'), enc('100'));
@@ -89,17 +89,32 @@ describe('LocalTxnKv', () => {
     const a = kv.begin();
     const b = kv.begin();
     await a.lock(enc('acct'));
-    let bGranted = false;
-    const bLock = b.lock(enc('acct')).then(() => (bGranted = true));
+    let bSettled = false;
+    const bLock = b.lock(enc('acct')).finally(() => (bSettled = true));
+    bLock.catch(() => undefined);
     await new Promise((r) => setTimeout(r, 20));
-    expect(bGranted).toBe(false);
+    expect(bSettled).toBe(false);
+    a.put(enc('acct'), enc('90'));
+    await a.commit();
+    await expect(bLock).rejects.toMatchObject({ errno: 1213 });
+    b.rollback();
+    expect(kv.locks.size).toBe(0);
+  });
+
+  it('under READ COMMITTED, a lock grants a current read and the second writer applies on top', async () => {
+    const kv = newKv();
+    const seed = kv.begin();
+    seed.put(enc('acct'), enc('100'));
+    await seed.commit();
+    const a = kv.begin({ isolation: 'READ-COMMITTED' });
+    const b = kv.begin({ isolation: 'READ-COMMITTED' });
+    await a.lock(enc('acct'));
+    const bLock = b.lock(enc('acct'));
     a.put(enc('acct'), enc('90'));
     await a.commit();
     await bLock;
-    // b's snapshot predates a's commit, but a locking read sees the newest version …
     expect(dec(await b.get(enc('acct')))).toBe('90');
     b.put(enc('acct'), enc('80'));
-    // … and b commits without a conflict: no update is lost.
     await b.commit();
     expect(dec(await kv.begin().get(enc('acct')))).toBe('80');
   });

@@ -8,7 +8,8 @@
  *   writes are durable. A commit's writes are visible to a new transaction only once durable,
  *   and concurrent commits share the store's group commit (one fsync).
  * - A key written or locked by this transaction and committed by another after `startTs` is a
- *   write-write conflict: the commit fails with a retryable error (errno 1213).
+ *   write-write conflict: the commit (or the lock, once granted) fails with a retryable error
+ *   (errno 1213). Row locks make a second writer wait for the first (lock-table.ts).
  */
 import { assert } from '../base/assert.js';
 import { RetryableTxnError, SqlError } from '../base/errors.js';
@@ -16,7 +17,7 @@ import type { Timestamp } from '../base/ids.js';
 import type { MvccStore, Write } from '../../storage/engine.js';
 import { compareBytes } from '../../storage/key-codec.js';
 import type { TimestampOracle } from '../meta/timestamp-oracle.js';
-import type { BeginOptions, KeyRange, KvPair, ScanOptions, Txn, TxnKv } from './txn-kv.js';
+import type { BeginOptions, IsolationLevel, KeyRange, KvPair, ScanOptions, Txn, TxnKv } from './txn-kv.js';
 import { LockTable } from './lock-table.js';
 import { WriteBuffer } from './write-buffer.js';
 import { limits } from '../base/limits.js';
@@ -52,7 +53,7 @@ export class LocalTxnKv implements TxnKv {
 
   /** Starts a transaction reading at the newest visible commit. */
   begin(options: BeginOptions = {}): Txn {
-    return new LocalTxn(this, this.store, this.visibleTs, options.readOnly ?? false, this.nextOwner++);
+    return new LocalTxn(this, this.store, this.visibleTs, options.readOnly ?? false, this.nextOwner++, options.isolation ?? 'REPEATABLE-READ');
   }
 
   /** The newest durable commit: what a locking (current) read sees. */
@@ -100,7 +101,7 @@ export class LocalTxnKv implements TxnKv {
 
 class LocalTxn implements Txn {
   private readonly writes = new WriteBuffer();
-  /** Locked keys (hex) → the timestamp of the current read made when the lock was granted. */
+  /** Locked keys (hex) → the timestamp this transaction reads them at (its snapshot, or a current read under READ COMMITTED). */
   private readonly lockReadTs = new Map<string, { readonly key: Uint8Array; readonly ts: Timestamp }>();
   finished = false;
 
@@ -110,6 +111,7 @@ class LocalTxn implements Txn {
     readonly startTs: Timestamp,
     private readonly readOnly: boolean,
     private readonly owner: number,
+    private readonly isolation: IsolationLevel,
   ) {}
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -152,9 +154,14 @@ class LocalTxn implements Txn {
   }
 
   /**
-   * Waits for the exclusive lock on `key` (1205 on timeout, 1213 on deadlock). Once granted,
-   * `get(key)` reads the newest committed version (a current read, as InnoDB's locking reads)
-   * and commit conflicts on `key` only with commits newer than that version.
+   * Waits for the exclusive lock on `key` (1205 on timeout, 1213 on deadlock), so a second
+   * writer of a row waits for the first instead of racing it.
+   *
+   * Under REPEATABLE READ and SERIALIZABLE (snapshot isolation, as DESIGN.md promises) a row
+   * committed by another transaction after this one's snapshot is a write-write conflict:
+   * 1213 at once, when the lock is granted, never a lost update. Under READ COMMITTED the
+   * lock grants a current read: `get(key)` sees the newest committed version and commit does
+   * not conflict on changes committed before the lock.
    */
   async lock(key: Uint8Array): Promise<void> {
     this.assertOpen();
@@ -166,7 +173,12 @@ class LocalTxn implements Txn {
       this.kv.locks.releaseAll(this.owner);
       return;
     }
-    this.lockReadTs.set(hex, { key: key.slice(), ts: this.kv.latestVisibleTs() });
+    const readTs = this.isolation === 'READ-COMMITTED' || this.isolation === 'READ-UNCOMMITTED' ? this.kv.latestVisibleTs() : this.startTs;
+    this.lockReadTs.set(hex, { key: key.slice(), ts: readTs });
+    const latest = this.store.latestCommitTs(key);
+    if (latest !== undefined && latest > readTs) {
+      throw new RetryableTxnError('Deadlock found when trying to get lock; try restarting transaction');
+    }
   }
 
   async commit(): Promise<{ readonly commitTs: Timestamp }> {
