@@ -10,6 +10,8 @@
  *   read-index ID CTX | transfer-leadership from=ID to=ID
  *   tick-heartbeat ID | tick-election ID | tick ID N
  *   process-ready ID... | deliver-msgs ID... [drop=true] | stabilize
+ *   begin-ready ID | finish-ready ID    one Ready in two halves: messages can arrive while its
+ *                                       disk write (and the apply after it) is in flight
  *   isolate ID | heal | crash ID | restart ID | compact ID INDEX
  *   raft-state | raft-log ID | status ID
  */
@@ -43,6 +45,8 @@ interface EnvNode {
   confState: ConfState;
   applied: LogIndex;
   readonly config: Omit<RaftConfig, 'storage' | 'id' | 'random'>;
+  /** A Ready taken by begin-ready whose disk write is still in flight. */
+  held: Ready | undefined;
 }
 
 /** Runs interaction commands and returns their printed output. */
@@ -83,6 +87,10 @@ export class InteractionEnv {
       case 'process-ready':
         for (const n of ids()) this.processReady(n, out);
         return;
+      case 'begin-ready':
+        return this.beginReady(id(), out);
+      case 'finish-ready':
+        return this.finishReady(id(), out);
       case 'deliver-msgs':
         for (const n of ids()) this.deliver(n, c.options.get('drop') === 'true', out);
         return;
@@ -104,6 +112,7 @@ export class InteractionEnv {
         return;
       case 'crash':
         this.node(id).raw = undefined;
+        this.node(id).held = undefined;
         this.mailbox = this.mailbox.filter((m) => m.to !== id);
         return;
       case 'restart':
@@ -145,7 +154,7 @@ export class InteractionEnv {
     for (let k = 0; k < Number(c.args[0]); k++) {
       const id = nodeId(this.nodes.length + 1);
       const storage = members.has(id) ? MemoryStorage.bootstrap(cs) : new MemoryStorage();
-      const node: EnvNode = { id, storage, raw: undefined, confState: storage.initialState().confState, applied: logIndex(0), config };
+      const node: EnvNode = { id, storage, raw: undefined, confState: storage.initialState().confState, applied: logIndex(0), config, held: undefined };
       this.nodes.push(node);
       this.start(node);
     }
@@ -201,13 +210,42 @@ export class InteractionEnv {
     const ready = raw.ready();
     out.push(`> ${id} handling Ready`);
     for (const line of describeReady(ready)) out.push(`  ${line}`);
+    this.persistApplyAdvance(node, raw, ready, ready.messages);
+  }
+
+  /**
+   * begin-ready: takes one Ready of `id`, sends its `messages` and leaves its disk write in
+   * flight, so that messages can be stepped before finish-ready persists, applies and advances.
+   */
+  private beginReady(id: NodeId, out: string[]): void {
+    const node = this.node(id);
+    const raw = node.raw;
+    assert(node.held === undefined, `node ${id} already has a Ready in flight`);
+    if (raw === undefined || !raw.hasReady()) return;
+    const ready = raw.ready();
+    out.push(`> ${id} handling Ready (held)`);
+    for (const line of describeReady(ready)) out.push(`  ${line}`);
+    this.mailbox.push(...ready.messages);
+    node.held = ready;
+  }
+
+  private finishReady(id: NodeId, out: string[]): void {
+    const node = this.node(id);
+    const ready = node.held;
+    assert(ready !== undefined && node.raw !== undefined, `node ${id} has no Ready in flight`);
+    node.held = undefined;
+    out.push(`> ${id} finishing Ready`);
+    this.persistApplyAdvance(node, node.raw, ready, []);
+  }
+
+  private persistApplyAdvance(node: EnvNode, raw: RawNode, ready: Ready, messages: readonly Message[]): void {
     if (ready.snapshot !== undefined) {
       node.storage.applySnapshot(ready.snapshot);
       node.confState = ready.snapshot.metadata.confState;
     }
     node.storage.append(ready.entries);
     if (ready.hardState !== undefined) node.storage.setHardState(ready.hardState);
-    this.mailbox.push(...ready.messages, ...ready.messagesAfterPersist);
+    this.mailbox.push(...messages, ...ready.messagesAfterPersist);
     for (const e of ready.committedEntries) {
       if (e.type === 'confChange') node.confState = raw.applyConfChange(decodeConfChange(e.data));
       node.applied = e.index;

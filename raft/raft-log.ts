@@ -83,8 +83,14 @@ export class RaftLog {
   readonly unstable: Unstable;
   /** Highest index known to be stored on a quorum. */
   committed: LogIndex;
-  /** Highest index handed to the host to apply. Invariant: applied <= committed. */
+  /** Highest index the host reported applied (in `advance`). Invariant: applied <= committed. */
   applied: LogIndex;
+  /**
+   * Highest index handed to the host in a Ready's committedEntries. Above `applied` exactly
+   * while the host is applying those entries (between `ready()` and `advance()`).
+   * Invariant: applied <= applying.
+   */
+  applying: LogIndex;
   /** Bytes of entries per Ready's committedEntries, beyond the first. */
   private readonly applyBytesMax: number;
 
@@ -95,6 +101,7 @@ export class RaftLog {
     this.unstable = new Unstable(logIndex(storage.lastIndex() + 1));
     this.committed = logIndex(first - 1);
     this.applied = logIndex(first - 1);
+    this.applying = this.applied;
   }
 
   firstIndex(): LogIndex {
@@ -180,6 +187,18 @@ export class RaftLog {
   appliedTo(index: LogIndex): void {
     assert(index <= this.committed && index >= this.applied, `applied ${index} outside [${this.applied}, ${this.committed}]`);
     this.applied = index;
+    if (this.applying < index) this.applying = index;
+  }
+
+  /** The host was handed committed entries up to `index` to apply. */
+  acceptApplying(index: LogIndex): void {
+    assert(index <= this.committed && index > this.applied, `applying ${index} outside (${this.applied}, ${this.committed}]`);
+    this.applying = index;
+  }
+
+  /** True while the host applies entries handed out and not yet reported applied. */
+  isApplying(): boolean {
+    return this.applying > this.applied;
   }
 
   /** True when a candidate's last (index, term) is at least as up to date as our log. */

@@ -71,6 +71,8 @@ export class Raft {
   private pendingReadIndexMessages: Message[] = [];
   /** A candidate whose self-vote waits for its hard state to be durable. */
   private selfVotePending = false;
+  /** A MsgSnap that arrived while the host was applying entries; stepped again at advance. */
+  private deferredSnapshot: Message | undefined = undefined;
 
   constructor(config: RaftConfig) {
     validateRaftConfig(config);
@@ -455,25 +457,49 @@ export class Raft {
   private handleSnapshot(m: Message): void {
     const snap = m.snapshot;
     assert(snap !== undefined, 'MsgSnap without snapshot');
-    if (this.restore(snap)) this.sendAppResp(m.from, this.log.lastIndex());
-    else this.sendAppResp(m.from, this.log.committed);
+    const outcome = this.restore(snap);
+    if (outcome === 'deferred') this.deferSnapshot(m);
+    else this.sendAppResp(m.from, outcome === 'installed' ? this.log.lastIndex() : this.log.committed);
   }
 
-  /** Installs a snapshot from the leader; false if it brings nothing new. */
-  private restore(snap: Snapshot): boolean {
+  /**
+   * Installs a snapshot from the leader: 'ignored' if it brings nothing new, 'deferred' if it
+   * must wait until the host has applied the entries it is applying.
+   */
+  private restore(snap: Snapshot): 'installed' | 'ignored' | 'deferred' {
     const meta = snap.metadata;
-    if (meta.index <= this.log.committed) return false;
+    if (meta.index <= this.log.committed) return 'ignored';
     // No membership check (etcd has one): a node added after the snapshot was taken is not in
     // its configuration yet, and learns of its own addition from the entries that follow.
     const cs = meta.confState;
     if (this.log.matchTerm(meta.index, meta.term)) {
       // We already have the snapshot's last entry: just fast-forward the commit index.
       this.log.commitTo(meta.index);
-      return false;
+      return 'ignored';
     }
+    // The host is applying committed entries of a Ready in flight, and will call
+    // applyConfChange for the conf changes among them. Switching now to the snapshot's
+    // membership (which already contains them) would apply them twice: a leave-joint would find
+    // no joint configuration, an enter-joint would build a bogus one. (etcd raft has this race.)
+    if (this.log.isApplying()) return 'deferred';
     this.log.restore(snap);
     this.installConfState(cs);
-    return true;
+    return 'installed';
+  }
+
+  /** Holds a MsgSnap until `advance` (as if the network had delayed it); the newest one wins. */
+  private deferSnapshot(m: Message): void {
+    const held = this.deferredSnapshot?.snapshot?.metadata.index ?? -1;
+    if (m.snapshot!.metadata.index >= held) this.deferredSnapshot = m;
+  }
+
+  /** Steps the snapshot `handleSnapshot` held back, once the host applied what it was applying. */
+  stepDeferredSnapshot(): void {
+    const m = this.deferredSnapshot;
+    if (m === undefined || this.log.isApplying()) return;
+    this.deferredSnapshot = undefined;
+    // Stepped afresh: if the term moved on meanwhile, it is answered as any stale message is.
+    this.step(m);
   }
 
   private installConfState(cs: ConfState): void {

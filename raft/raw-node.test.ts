@@ -1,6 +1,7 @@
 // Proves the persistence contract is enforced, not just documented: a host that advances
 // without writing a Ready's entries or hard state stops on an assertion, and a leader counts
-// its own entries (and a candidate its own vote) only after the host persisted them.
+// its own entries (and a candidate its own vote) only after the host persisted them; a conf
+// change is applied exactly once, from the Ready being applied.
 import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../src/base/assert.js';
 import { SeededRandom } from '../src/base/clock.js';
@@ -67,5 +68,34 @@ describe('RawNode persistence contract', () => {
     r = raw.ready();
     if (r.hardState !== undefined) storage.setHardState(r.hardState);
     expect(() => raw.advance(r)).toThrow(AssertionError);
+  });
+
+  it('a conf change applied outside the Ready that carries it is an assertion failure', () => {
+    const { raw, storage } = singleNode();
+    raw.campaign();
+    const r = raw.ready();
+    persist(storage, r);
+    raw.advance(r);
+    const cc = { transition: 'auto' as const, changes: [{ type: 'addLearnerNode' as const, nodeId: nodeId(2) }] };
+    expect(() => raw.applyConfChange(cc)).toThrow(AssertionError);
+  });
+
+  it('a committed conf change is applied once, and advance checks it was', () => {
+    const { raw, storage } = singleNode();
+    raw.campaign();
+    let r = raw.ready();
+    persist(storage, r);
+    raw.advance(r);
+    const cc = { transition: 'auto' as const, changes: [{ type: 'addLearnerNode' as const, nodeId: nodeId(2) }] };
+    expect(raw.proposeConfChange(cc).ok).toBe(true);
+    r = raw.ready();
+    persist(storage, r);
+    raw.advance(r);
+    r = raw.ready();
+    expect(r.committedEntries.filter((e) => e.type === 'confChange')).toHaveLength(1);
+    expect(() => raw.advance(r)).toThrow(AssertionError);
+    expect(raw.applyConfChange(cc).learners).toEqual([nodeId(2)]);
+    expect(() => raw.applyConfChange(cc)).toThrow(AssertionError);
+    raw.advance(r);
   });
 });

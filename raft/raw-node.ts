@@ -38,6 +38,8 @@ export class RawNode {
   private prevHardState: HardState;
   /** The Ready handed out and not yet advanced. */
   private inFlight: Ready | undefined = undefined;
+  /** Conf change entries of the Ready in flight that the host has not applied yet. */
+  private confChangesToApply = 0;
 
   constructor(config: RaftConfig) {
     this.raft = new Raft(config);
@@ -98,8 +100,15 @@ export class RawNode {
     this.raft.step(m);
   }
 
-  /** Switches to the membership a committed conf change entry describes. */
+  /**
+   * Switches to the membership a committed conf change entry describes. Call it once per
+   * conf change entry of the Ready in flight, in log order, before `advance`.
+   */
   applyConfChange(cc: ConfChange): ConfState {
+    // Paired with the count taken in ready(): a conf change applied twice, or one that came
+    // from anywhere but the Ready being applied, would silently corrupt the membership.
+    assert(this.inFlight !== undefined && this.confChangesToApply > 0, 'applyConfChange without an unapplied conf change entry in the Ready in flight');
+    this.confChangesToApply--;
     return this.raft.applyConfChange(cc);
   }
 
@@ -144,6 +153,9 @@ export class RawNode {
     r.msgsAfterPersist = [];
     r.readStates = [];
     if (ready.softState !== undefined) this.prevSoftState = soft;
+    const lastCommitted = ready.committedEntries[ready.committedEntries.length - 1];
+    if (lastCommitted !== undefined) r.log.acceptApplying(lastCommitted.index);
+    this.confChangesToApply = ready.committedEntries.filter((e) => e.type === 'confChange').length;
     this.inFlight = ready;
     return ready;
   }
@@ -154,6 +166,7 @@ export class RawNode {
    */
   advance(ready: Ready): void {
     assert(this.inFlight === ready, 'advance() with a Ready that is not in flight');
+    assert(this.confChangesToApply === 0, `advance() with ${this.confChangesToApply} conf change entries not applied`);
     this.inFlight = undefined;
     const r = this.raft;
     const storage = r.log.storage;
@@ -165,7 +178,7 @@ export class RawNode {
       const snapIndex = ready.snapshot.metadata.index;
       assert(storage.firstIndex() > snapIndex, `snapshot ${snapIndex} not persisted before advance`);
       r.log.unstable.stableSnapTo(snapIndex);
-      if (r.log.applied < snapIndex) r.log.applied = snapIndex;
+      if (r.log.applied < snapIndex) r.log.appliedTo(snapIndex);
     }
     const last = ready.entries[ready.entries.length - 1];
     if (last !== undefined) {
@@ -180,6 +193,8 @@ export class RawNode {
       r.onApplied(lastApplied.index, bytes);
     }
     r.onPersisted(ready.hardState);
+    // A snapshot that arrived while the host was applying this Ready can be installed now.
+    r.stepDeferredSnapshot();
   }
 
   private assertHardStateDurable(hs: HardState): void {

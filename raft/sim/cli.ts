@@ -1,12 +1,13 @@
 /**
  * Command line for the Raft simulator.
- *   node dist/raft/sim/cli.js --seeds N [--start S] [--voters 3|5] [--bug NAME]
- *   node dist/raft/sim/cli.js --seed S [--voters 3|5] [--bug NAME]   (replays one seed with a trace)
+ *   node dist/raft/sim/cli.js --seeds N [--start S] [--voters 3|5] [--profile P] [--bug NAME]
+ *   node dist/raft/sim/cli.js --seed S [--voters 3|5] [--profile P] [--bug NAME]   (replays one seed with a trace)
+ * P is `mixed` (the default: every kind of fault) or `leaderChurn` (see SimOptions.profile).
  * Exit code 1 when any seed fails; each failure prints its seed. Arguments are parsed by hand
  * because only one file of the project may import commander.
  */
 import type { TestOnlyBugs } from '../config.js';
-import type { SimOptions, SimResult } from './simulation.js';
+import type { SimOptions, SimProfile, SimResult } from './simulation.js';
 import { runSimulation } from './simulation.js';
 
 interface CliArgs {
@@ -14,14 +15,16 @@ interface CliArgs {
   start: number;
   seed?: number;
   voters?: 3 | 5;
+  profile?: SimProfile;
   bug?: keyof TestOnlyBugs;
   chaosTime?: number;
 }
 
 const BUGS: readonly (keyof TestOnlyBugs)[] = ['commitOldTermEntries', 'voteWithoutLogCheck', 'ackBeforePersist', 'readIndexWithoutQuorum'];
+const PROFILES: readonly SimProfile[] = ['mixed', 'leaderChurn'];
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: cli.js --seeds N [--start S] | --seed S  [--voters 3|5] [--bug ${BUGS.join('|')}] [--chaos-time T]\n`);
+  process.stderr.write(`${message}\nusage: cli.js --seeds N [--start S] | --seed S  [--voters 3|5] [--profile ${PROFILES.join('|')}] [--bug ${BUGS.join('|')}] [--chaos-time T]\n`);
   process.exit(2);
 }
 
@@ -44,6 +47,10 @@ function parseArgs(argv: readonly string[]): CliArgs {
       const v = int();
       if (v !== 3 && v !== 5) usage('--voters must be 3 or 5');
       args.voters = v;
+    } else if (flag === '--profile') {
+      if (!PROFILES.includes(value as SimProfile)) usage(`unknown profile ${value}`);
+      args.profile = value as SimProfile;
+      i++;
     } else if (flag === '--bug') {
       if (!BUGS.includes(value as keyof TestOnlyBugs)) usage(`unknown bug ${value}`);
       args.bug = value as keyof TestOnlyBugs;
@@ -59,14 +66,20 @@ function optionsFor(seed: number, args: CliArgs, trace: boolean): SimOptions {
     seed,
     trace,
     ...(args.voters !== undefined ? { voters: args.voters } : {}),
+    ...(args.profile !== undefined ? { profile: args.profile } : {}),
     ...(args.chaosTime !== undefined ? { chaosTime: args.chaosTime } : {}),
     ...(args.bug !== undefined ? { bugs: { [args.bug]: true } } : {}),
   };
 }
 
 function replayHint(seed: number, args: CliArgs): string {
-  const extra = [args.voters !== undefined ? `--voters ${args.voters}` : '', args.bug !== undefined ? `--bug ${args.bug}` : '', args.chaosTime !== undefined ? `--chaos-time ${args.chaosTime}` : ''];
-  return `npm run sim -- --seed ${seed} ${extra.join(' ')}`.trim();
+  const extra = [
+    args.voters !== undefined ? `--voters ${args.voters}` : '',
+    args.profile !== undefined ? `--profile ${args.profile}` : '',
+    args.bug !== undefined ? `--bug ${args.bug}` : '',
+    args.chaosTime !== undefined ? `--chaos-time ${args.chaosTime}` : '',
+  ];
+  return `npm run sim -- --seed ${seed} ${extra.filter((x) => x !== '').join(' ')}`.trim();
 }
 
 function printResult(r: SimResult, args: CliArgs): void {

@@ -30,9 +30,12 @@ export interface SimOptions {
   readonly bugs?: TestOnlyBugs;
   /** Voters at start: 3 or 5. */
   readonly voters?: 3 | 5;
-  /** Virtual time units of the chaos phase (a tick is ~10 units). */
+  /** Virtual time units of the chaos phase (a tick is ~10 units); CHAOS_TIME_DEFAULT if not given. */
   readonly chaosTime?: number;
-  /** Ticks after healing within which a new write must commit everywhere. */
+  /**
+   * Ticks after healing within which a new write must commit everywhere. Defaults to
+   * HEAL_TICKS_DEFAULT, scaled up in proportion for a chaos phase longer than the default.
+   */
   readonly healTicksMax?: number;
   /** Keep a trace of the last events (slower); printed on failure by the CLI. */
   readonly trace?: boolean;
@@ -82,6 +85,8 @@ type SimEvent =
   | { readonly kind: 'probe' };
 
 const TICK_UNITS = 10;
+const CHAOS_TIME_DEFAULT = 2500;
+const HEAL_TICKS_DEFAULT = 150;
 const TRACE_LINES = 300;
 /** A run that needs more events than this is broken (message storm): stop it. */
 const EVENTS_MAX = 400_000;
@@ -116,6 +121,7 @@ class Simulation implements SimNodeHooks {
   };
   private time = 0;
   private readonly chaosEnd: number;
+  private readonly healTicksMax: number;
   private readonly deadline: number;
   private healed = false;
   private done = false;
@@ -132,8 +138,12 @@ class Simulation implements SimNodeHooks {
     this.random = new SeededRandom(options.seed);
     this.network = new SimNetwork(this.random);
     this.settings = this.drawSettings();
-    this.chaosEnd = options.chaosTime ?? 2500;
-    this.deadline = this.chaosEnd + (options.healTicksMax ?? 150) * TICK_UNITS;
+    this.chaosEnd = options.chaosTime ?? CHAOS_TIME_DEFAULT;
+    // After healing, a member may have to catch up on most of the log one entry per round
+    // trip (msgBytesMax 0, one message in flight, no snapshot taken yet with snapshotEvery
+    // 1000), and the log grows with the chaos phase: so does the bound.
+    this.healTicksMax = options.healTicksMax ?? Math.ceil(HEAL_TICKS_DEFAULT * Math.max(1, this.chaosEnd / CHAOS_TIME_DEFAULT));
+    this.deadline = this.chaosEnd + this.healTicksMax * TICK_UNITS;
   }
 
   private drawSettings(): GroupSettings {
@@ -178,7 +188,7 @@ class Simulation implements SimNodeHooks {
     try {
       this.setup();
       this.loop();
-      if (!this.done) this.fail(`liveness: no write committed on every member within ${this.options.healTicksMax ?? 150} ticks of healing`);
+      if (!this.done) this.fail(`liveness: no write committed on every member within ${this.healTicksMax} ticks of healing`);
     } catch (e) {
       violation = e instanceof InvariantViolation ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
       this.note(`VIOLATION ${violation}`);
