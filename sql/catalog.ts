@@ -5,6 +5,8 @@
  *   [0, 'tbl', db, table]             → JSON TableDef
  *   [0, 'ctr', name]                  → decimal text of a counter (next table id)
  *   [0, 'ainc', tableId]              → next AUTO_INCREMENT value / hidden row id
+ *   [0, 'view', db, view]             → JSON ViewDef (the query as text)
+ *   [0, 'trg', db, trigger]           → JSON TriggerDef
  *   [tableId, 1, pk…]                 → row (row-codec)
  *   [tableId, indexId, cols…, pk…]    → primary row key (secondary index entry)
  *   [tableId, indexId, cols…]         → primary row key (unique index entry without NULLs)
@@ -172,4 +174,65 @@ export function setAutoIncrement(txn: Txn, tableId: number, next: bigint): void 
 /** True once SqlEngine.init wrote the catalog's version marker. */
 export async function catalogInitialized(txn: Txn): Promise<boolean> {
   return (await txn.get(counterKey('catalog_version'))) !== undefined;
+}
+
+/** A view: its query as written, parsed again when the view is read. */
+export interface ViewDef {
+  readonly db: string;
+  readonly name: string;
+  /** Column names given in CREATE VIEW v (a, b); null: named after the query's columns. */
+  readonly columns: readonly string[] | null;
+  readonly selectText: string;
+}
+
+/** A trigger (only empty bodies exist: Atoll runs no stored programs yet). */
+export interface TriggerDef {
+  readonly db: string;
+  readonly name: string;
+  readonly table: string;
+  readonly timing: 'BEFORE' | 'AFTER';
+  readonly event: 'INSERT' | 'UPDATE' | 'DELETE';
+}
+
+/** Key of a view's entry. */
+export const viewKey = (db: string, view: string): Uint8Array => sys(text('view'), text(db), text(view));
+/** Key of a trigger's entry. */
+export const triggerKey = (db: string, trigger: string): Uint8Array => sys(text('trg'), text(db), text(trigger));
+
+/** The view `db.view`, or undefined. */
+export async function getView(txn: Txn, db: string, view: string): Promise<ViewDef | undefined> {
+  const v = await txn.get(viewKey(db, view));
+  return v === undefined ? undefined : decodeJson<ViewDef>(v);
+}
+
+/** Writes a view entry. */
+export function putView(txn: Txn, def: ViewDef): void {
+  txn.put(viewKey(def.db, def.name), encodeJson(def));
+}
+
+/** Every view of `db`, in name order. */
+export async function listViews(txn: Txn, db: string): Promise<ViewDef[]> {
+  return listJson<ViewDef>(txn, sys(text('view'), text(db)));
+}
+
+/** The trigger `db.name`, or undefined. */
+export async function getTrigger(txn: Txn, db: string, name: string): Promise<TriggerDef | undefined> {
+  const v = await txn.get(triggerKey(db, name));
+  return v === undefined ? undefined : decodeJson<TriggerDef>(v);
+}
+
+/** Writes a trigger entry. */
+export function putTrigger(txn: Txn, def: TriggerDef): void {
+  txn.put(triggerKey(def.db, def.name), encodeJson(def));
+}
+
+/** Every trigger of `db`, in name order. */
+export async function listTriggers(txn: Txn, db: string): Promise<TriggerDef[]> {
+  return listJson<TriggerDef>(txn, sys(text('trg'), text(db)));
+}
+
+async function listJson<T>(txn: Txn, prefix: Uint8Array): Promise<T[]> {
+  const out: T[] = [];
+  for await (const kv of txn.scan({ start: prefix, end: prefixEnd(prefix) })) out.push(decodeJson<T>(kv.value));
+  return out;
 }

@@ -8,24 +8,33 @@
  * transaction first and runs in its own (as MySQL's implicit commit).
  */
 import { assertNever } from '../src/base/assert.js';
-import { SqlError } from '../src/base/errors.js';
+import { RetryableTxnError, SqlError } from '../src/base/errors.js';
 import { limits } from '../src/base/limits.js';
 import type { Clock } from '../src/base/clock.js';
 import type { Logger } from '../src/base/logger.js';
 import type { Txn, TxnKv } from '../src/txn/txn-kv.js';
 import type { TableName } from './ast/query.js';
 import type { SetAssignment, Statement } from './ast/statement.js';
-import { getDatabase, getTable, type TableDef } from './catalog.js';
+import { getDatabase, getTable, getView, type TableDef, type ViewDef } from './catalog.js';
+import { isLockingRead, runLockingRead } from './fast-path/locking-read.js';
+import { explainAnalyze, explainStatement, type ExplainHost } from './exec/explain.js';
 import { createDatabase, createIndex, createTable, databaseOf, dropDatabase, dropIndex, dropTable } from './exec/ddl.js';
 import { runDelete, runInsert, runQuery, runUpdate, type DmlOutcome } from './exec/dml.js';
 import { compileExpr } from './exec/compile-expr.js';
 import type { SessionView } from './exec/plan-types.js';
 import { compileQuery, type PlannerEnv } from './exec/query-planner.js';
 import { Scope } from './exec/scope.js';
+import { viewRelation } from './exec/relations.js';
+import { runSchemaStatement } from './exec/schema-change.js';
+import { WarningList } from './exec/warnings.js';
+import { StatementBudget } from './exec/statement-budget.js';
 import { describe, runShow } from './exec/show.js';
 import { SourceRegistry } from './exec/sources.js';
-import { splitStatements } from './parser/lexer.js';
-import { parseStatement, type ParsedStatement } from './parser/parse.js';
+import { splitStatementTexts, type StatementText } from './parser/lexer.js';
+import type { ParsedStatement } from './parser/parse.js';
+import type { PlanCache } from './plan-cache.js';
+import { PreparedPlans, pointSelectPlan, type FastPlanSlot } from './fast-path/fast-plans.js';
+import { keyValueOf, pointKeyValue, runPointSelect } from './fast-path/point-select.js';
 import type { ColumnInfo, PreparedStatementInfo, SessionStatus, SqlSession, SqlValue, StatementResult } from './session-api.js';
 import { StatementTxn } from './statement-txn.js';
 import { type GlobalVariables, SessionVariables, isSystemVariable } from './variables.js';
@@ -44,13 +53,20 @@ export interface SessionDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly globals: GlobalVariables;
+  /** The engine's plan cache (statement templates, table definitions), shared by its sessions. */
+  readonly planCache: PlanCache;
 }
 
 interface Prepared {
   readonly parsed: ParsedStatement;
+  /** Fast-path plans kept with the statement (fast-path/fast-plans.ts). */
+  readonly plans: PreparedPlans;
 }
 
-const ddlKinds = new Set<Statement['kind']>(['createDatabase', 'dropDatabase', 'createTable', 'dropTable', 'createIndex', 'dropIndex']);
+const ddlKinds = new Set<Statement['kind']>([
+  'createDatabase', 'dropDatabase', 'createTable', 'dropTable', 'createIndex', 'dropIndex',
+  'createView', 'dropView', 'createTrigger', 'dropTrigger', 'truncate',
+]);
 
 /** A SqlSession over TxnKv. */
 export class Session implements SqlSession {
@@ -61,6 +77,12 @@ export class Session implements SqlSession {
   private lastInsertId = 0n;
   private lastCommitTs: bigint | null = null;
   private readonly prepared = new Map<number, Prepared>();
+  /** Notes, warnings and errors of the last statement (SHOW WARNINGS). */
+  private readonly warnings = new WarningList();
+  /** True while an INSERT, UPDATE or DELETE runs (strict sql_mode turns some warnings into errors). */
+  private statementWrites = false;
+  /** Rows and time the running statement may still spend (statement-budget.ts). */
+  private budget: StatementBudget | undefined;
   private nextStatementId = 1;
 
   constructor(
@@ -83,9 +105,9 @@ export class Session implements SqlSession {
 
   async query(sqlText: string): Promise<StatementResult[]> {
     if (sqlText.length > limits.queryBytesMax) return [errorResult(new SqlError('NET_PACKET_TOO_LARGE', 'Got a packet bigger than max_allowed_packet bytes'))];
-    let texts: string[];
+    let texts: StatementText[];
     try {
-      texts = splitStatements(sqlText);
+      texts = splitStatementTexts(sqlText);
     } catch (e) {
       return [this.toErrorResult(e)];
     }
@@ -94,7 +116,12 @@ export class Session implements SqlSession {
     for (const text of texts) {
       let result: StatementResult;
       try {
-        result = await this.execute(parseStatement(text), []);
+        const explain = explainRequest(text);
+        if (explain !== null) result = await this.runExplain(explain);
+        else {
+          const cached = this.deps.planCache.lookup(text.text, text.tokens);
+          result = this.withWarningCount(await this.execute(cached.parsed, [], { key: cached.key }));
+        }
       } catch (e) {
         result = this.toErrorResult(e);
       }
@@ -115,15 +142,15 @@ export class Session implements SqlSession {
   }
 
   async prepare(sqlText: string): Promise<PreparedStatementInfo> {
-    const texts = splitStatements(sqlText);
+    const texts = splitStatementTexts(sqlText);
     if (texts.length !== 1) throw new SqlError('PARSE', 'You have an error in your SQL syntax; a prepared statement holds one statement');
-    const parsed = parseStatement(texts[0]!);
+    const parsed = this.deps.planCache.lookup(texts[0]!.text, texts[0]!.tokens).parsed;
     if (parsed.paramCount > limits.statementParamsMax) throw new SqlError('WRONG_ARGUMENTS', 'Too many placeholders');
     if (this.prepared.size >= limits.preparedStatementsPerConnectionMax) {
       throw new SqlError('MAX_PREPARED_STMT_COUNT_REACHED', "Can't create more than max_prepared_stmt_count statements");
     }
     const statementId = this.nextStatementId++;
-    this.prepared.set(statementId, { parsed });
+    this.prepared.set(statementId, { parsed, plans: new PreparedPlans() });
     return { statementId, paramCount: parsed.paramCount, columns: await this.describeColumns(parsed) };
   }
 
@@ -131,14 +158,19 @@ export class Session implements SqlSession {
   private async describeColumns(parsed: ParsedStatement): Promise<ColumnInfo[]> {
     if (parsed.statement.kind !== 'query') return [];
     const query = parsed.statement.query;
-    try {
-      return await this.withReadTxn(async (txn) => {
-        const plan = await this.withTables(txn, new Array(parsed.paramCount).fill(null), async (env) => compileQuery(query, null, env));
-        return plan.columns.map((c) => c.info);
-      });
-    } catch {
-      return [];
+    // NULL parameters first (they type like MySQL's unknown parameters); `LIMIT ?` rejects
+    // NULL, so then zeros. A client must see the columns now (libmariadb trusts this count).
+    for (const fill of [null, 0n]) {
+      try {
+        return await this.withReadTxn(async (txn) => {
+          const plan = await this.withTables(txn, new Array<Value>(parsed.paramCount).fill(fill), async (env) => compileQuery(query, null, env));
+          return plan.columns.map((c) => c.info);
+        });
+      } catch {
+        // try the next filling
+      }
     }
+    return [];
   }
 
   async executePrepared(statementId: number, params: readonly SqlValue[]): Promise<StatementResult> {
@@ -146,7 +178,7 @@ export class Session implements SqlSession {
     if (p === undefined) return errorResult(new SqlError('UNKNOWN_STMT_HANDLER', `Unknown prepared statement handler (${statementId}) given to mysqld_stmt_execute`));
     if (params.length !== p.parsed.paramCount) return errorResult(new SqlError('WRONG_ARGUMENTS', 'Incorrect arguments to mysqld_stmt_execute'));
     try {
-      return await this.execute(p.parsed, params.map(fromSqlValue));
+      return this.withWarningCount(await this.execute(p.parsed, params.map(fromSqlValue), p.plans));
     } catch (e) {
       return this.toErrorResult(e);
     }
@@ -181,15 +213,37 @@ export class Session implements SqlSession {
     this.txn = null;
   }
 
+  /** The budget of a statement: rows examined, and max_execution_time for a read-only SELECT. */
+  private statementBudget(stmt: Statement): StatementBudget {
+    const clock = this.deps.clock;
+    const maxMs = Number(this.vars.get('max_execution_time') ?? 0n);
+    const deadline = maxMs > 0 && isReadOnlyQuery(stmt) ? clock.monotonicMs() + maxMs : null;
+    return new StatementBudget(() => clock.monotonicMs(), deadline);
+  }
+
+  /** The result with the statement's warning count (warnings.ts). */
+  private withWarningCount(result: StatementResult): StatementResult {
+    const n = this.warnings.count;
+    return n === 0 || result.kind === 'error' ? result : { ...result, warningCount: n };
+  }
+
   private toErrorResult(e: unknown): StatementResult {
+    // Stack exhaustion while compiling or running a deeply nested statement ends that statement only.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) e = new SqlError('TOO_HIGH_LEVEL_OF_NESTING', 'Expression nesting too deep');
+    if (e instanceof SqlError) this.warnings.add({ level: 'Error', code: e.errno, message: e.message });
     if (e instanceof SqlError) return errorResult(e);
     this.deps.logger.error('statement failed with an internal error', { error: e instanceof Error ? e.stack ?? e.message : String(e) });
     return errorResult(new SqlError('UNKNOWN_ERROR', `Internal error: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
   }
 
-  /** Runs one parsed statement with `params` bound. */
-  private async execute(parsed: ParsedStatement, params: readonly Value[]): Promise<StatementResult> {
+  /** Runs one parsed statement with `params` bound; `slot` keeps its fast-path plans. */
+  private async execute(parsed: ParsedStatement, params: readonly Value[], slot?: FastPlanSlot): Promise<StatementResult> {
     const stmt = parsed.statement;
+    if (stmt.kind === 'show' && stmt.show.kind === 'showWarnings') return this.warnings.result(stmt.show.errorsOnly === true);
+    // A statement other than SHOW WARNINGS and SELECT @@warning_count starts a new diagnostics area.
+    if (!readsDiagnostics(stmt)) this.warnings.clear();
+    this.statementWrites = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete';
+    this.budget = this.statementBudget(stmt);
     if (ddlKinds.has(stmt.kind)) return this.runDdl(stmt);
     switch (stmt.kind) {
       case 'begin':
@@ -215,17 +269,48 @@ export class Session implements SqlSession {
         if (def === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${stmt.table.name}' doesn't exist`);
         return describe(def, false, null);
       }
-      case 'query':
-        return this.inTransaction(false, (txn) => this.withTables(txn, params, (env) => runQuery(stmt.query, env, txn)));
+      case 'query': {
+        const fast = slot === undefined ? undefined : await this.runFastPath(stmt, params, slot);
+        if (fast !== undefined) return fast;
+        const run = isLockingRead(stmt.query) ? runLockingRead : runQuery;
+        return this.inTransaction(false, (txn) => this.withTables(txn, params, (env) => run(stmt.query, env, txn)));
+      }
       case 'insert':
       case 'update':
       case 'delete':
         return this.runDml(stmt, params);
       case 'createDatabase': case 'dropDatabase': case 'createTable': case 'dropTable': case 'createIndex': case 'dropIndex':
+      case 'createView': case 'dropView': case 'createTrigger': case 'dropTrigger': case 'truncate':
         return this.runDdl(stmt);
       default:
         return assertNever(stmt, 'statement');
     }
+  }
+
+  /** EXPLAIN [ANALYZE] of one statement (exec/explain.ts). */
+  private async runExplain(request: { readonly analyze: boolean; readonly text: string }): Promise<StatementResult> {
+    const [inner] = splitStatementTexts(request.text);
+    if (inner === undefined) throw new SqlError('EMPTY_QUERY', 'Query was empty');
+    const stmt = this.deps.planCache.lookup(inner.text, inner.tokens).parsed.statement;
+    const host: ExplainHost = {
+      withPlanner: (body) => this.withReadTxn((txn) => this.withTables(txn, [], (env) => body(env, txn))),
+      nowMs: () => performance.now(),
+    };
+    return request.analyze ? explainAnalyze(stmt, host) : explainStatement(stmt, host);
+  }
+
+  /** A point select by primary key without the planner (fast-path/point-select.ts), or undefined. */
+  private async runFastPath(stmt: Statement, params: readonly Value[], slot: FastPlanSlot): Promise<StatementResult | undefined> {
+    const host = {
+      database: this.database,
+      cache: this.deps.planCache,
+      compileColumns: (s: Statement, ps: readonly Value[]) => (s.kind === 'query' ? compileQuery(s.query, null, this.plannerEnv(new Map(), ps)).columns : []),
+    };
+    const plan = pointSelectPlan(host, slot, stmt, params);
+    if (plan === null) return undefined;
+    const key = keyValueOf(plan, stmt, params);
+    if (key === undefined || pointKeyValue(key) === undefined) return undefined;
+    return this.inTransaction(false, (txn) => runPointSelect(plan, key, txn));
   }
 
   private async runDml(stmt: Extract<Statement, { kind: 'insert' | 'update' | 'delete' }>, params: readonly Value[]): Promise<StatementResult> {
@@ -241,6 +326,8 @@ export class Session implements SqlSession {
   private async runDdl(stmt: Statement): Promise<StatementResult> {
     await this.commitOpen();
     const txn = this.deps.kv.begin();
+    // Cached table definitions and plans go before the commit and again after it (plan-cache.ts).
+    this.deps.planCache.invalidateSchema(null);
     try {
       const env = this.plannerEnv(new Map(), []);
       let result: StatementResult;
@@ -251,9 +338,13 @@ export class Session implements SqlSession {
         case 'dropTable': result = await dropTable(txn, stmt, this.database); break;
         case 'createIndex': result = await createIndex(txn, stmt, this.database); break;
         case 'dropIndex': result = await dropIndex(txn, stmt, this.database); break;
+        case 'createView': case 'dropView': case 'createTrigger': case 'dropTrigger': case 'truncate':
+          result = await runSchemaStatement(stmt, { txn, database: this.database, compile: (q) => this.withTables(txn, [], async (e) => compileQuery(q, null, e)) });
+          break;
         default: throw new SqlError('INTERNAL', `not a DDL statement: ${stmt.kind}`);
       }
       const { commitTs } = await txn.commit();
+      this.deps.planCache.invalidateSchema(commitTs);
       this.lastCommitTs = commitTs;
       if (stmt.kind === 'dropDatabase' && this.database === stmt.name) this.database = null;
       return result;
@@ -275,17 +366,21 @@ export class Session implements SqlSession {
       overlay.flush();
       return result;
     }
-    const txn = this.deps.kv.begin({ readOnly: !writes });
-    try {
-      const result = await body(txn);
-      if (writes) {
-        const { commitTs } = await txn.commit();
-        this.lastCommitTs = commitTs;
-      } else txn.rollback();
-      return result;
-    } catch (e) {
-      if (!txn.finished) txn.rollback();
-      throw e;
+    // The one place that retries: an autocommit statement that lost a write conflict runs
+    // again in a fresh transaction (it has not been acknowledged, so nothing is repeated twice).
+    for (let attempt = 0; ; attempt++) {
+      const txn = this.deps.kv.begin({ readOnly: !writes });
+      try {
+        const result = await body(txn);
+        if (writes) {
+          const { commitTs } = await txn.commit();
+          this.lastCommitTs = commitTs;
+        } else txn.rollback();
+        return result;
+      } catch (e) {
+        if (!txn.finished) txn.rollback();
+        if (!(e instanceof RetryableTxnError) || attempt >= limits.autocommitConflictRetriesMax) throw e;
+      }
     }
   }
 
@@ -313,22 +408,31 @@ export class Session implements SqlSession {
    */
   private async withTables<T>(txn: Txn, params: readonly Value[], body: (env: PlannerEnv) => Promise<T>): Promise<T> {
     const tables = new Map<string, TableDef>();
+    const views = new Map<string, ViewDef>();
     for (;;) {
       try {
-        return await body(this.plannerEnv(tables, params));
+        return await body(this.plannerEnv(tables, params, views));
       } catch (e) {
         if (!(e instanceof TableNotLoaded)) throw e;
+        const cache = this.deps.planCache;
+        const read = { version: cache.schemaVersion, startTs: txn.startTs };
         const def = await getTable(txn, e.db, e.name);
         if (def === undefined) {
+          const view = await getView(txn, e.db, e.name);
+          if (view !== undefined) {
+            views.set(`${e.db}.${e.name}`, view);
+            continue;
+          }
           if ((await getDatabase(txn, e.db)) === undefined) throw new SqlError('BAD_DB', `Unknown database '${e.db}'`);
           throw new SqlError('NO_SUCH_TABLE', `Table '${e.db}.${e.name}' doesn't exist`);
         }
         tables.set(`${e.db}.${e.name}`, def);
+        cache.rememberTable(e.db, e.name, def, read);
       }
     }
   }
 
-  private plannerEnv(tables: ReadonlyMap<string, TableDef>, params: readonly Value[]): PlannerEnv {
+  private plannerEnv(tables: ReadonlyMap<string, TableDef>, params: readonly Value[], views: ReadonlyMap<string, ViewDef> = new Map()): PlannerEnv {
     const session = this.sessionView(params);
     const sources = new SourceRegistry();
     const env: PlannerEnv = {
@@ -336,9 +440,19 @@ export class Session implements SqlSession {
       sources,
       table: (name: TableName) => {
         const db = databaseOf(name, this.database);
-        const def = tables.get(`${db}.${name.name}`);
-        if (def === undefined) throw new TableNotLoaded(db, name.name);
+        const def = tables.get(`${db}.${name.name}`) ?? this.deps.planCache.table(db, name.name);
+        if (def === undefined) {
+          if (views.has(`${db}.${name.name}`)) throw new SqlError('WRONG_OBJECT', `'${db}.${name.name}' is not BASE TABLE`);
+          throw new TableNotLoaded(db, name.name);
+        }
         return def;
+      },
+      relation: (name: TableName) => {
+        const db = databaseOf(name, this.database);
+        const view = views.get(`${db}.${name.name}`);
+        if (view !== undefined) return viewRelation(view, env);
+        if (tables.has(`${db}.${name.name}`) || this.deps.planCache.table(db, name.name) !== undefined) return undefined;
+        throw new TableNotLoaded(db, name.name);
       },
       compileSubquery: (query, parent) => compileQuery(query, parent, env),
     };
@@ -355,6 +469,9 @@ export class Session implements SqlSession {
       params,
       userVariable: (name) => this.userVars.get(name) ?? null,
       systemVariable: (name, scope) => this.systemVariable(name, scope),
+      warn: (level, code, message) => this.warnings.add({ level, code, message }),
+      strictWrite: this.statementWrites && /STRICT_(TRANS|ALL)_TABLES/i.test(String(this.vars.get('sql_mode'))),
+      budget: this.budget,
     };
   }
 
@@ -366,8 +483,9 @@ export class Session implements SqlSession {
       case 'identity':
         return this.lastInsertId;
       case 'warning_count':
+        return BigInt(this.warnings.count);
       case 'error_count':
-        return 0n;
+        return BigInt(this.warnings.errorCount);
       case 'hostname':
         return 'localhost';
       default:
@@ -415,6 +533,35 @@ export class Session implements SqlSession {
       return v instanceof Decimal ? v.rescale(compiled.type.kind === 'decimal' ? compiled.type.scale : v.scale) : v;
     }));
   }
+}
+
+/** SELECT @@warning_count / @@error_count: reads the diagnostics area instead of clearing it. */
+function isReadOnlyQuery(stmt: Statement): boolean {
+  return stmt.kind === 'query' && !(stmt.query.kind === 'select' && stmt.query.forUpdate);
+}
+
+/** SELECT @@warning_count / @@error_count: reads the diagnostics area instead of clearing it. */
+function readsDiagnostics(stmt: Statement): boolean {
+  if (stmt.kind !== 'query' || stmt.query.kind !== 'select' || stmt.query.from !== null) return false;
+  return stmt.query.items.every((i) => i.kind === 'expr' && i.expr.kind === 'sysVar' && (i.expr.name === 'warning_count' || i.expr.name === 'error_count'));
+}
+
+const explainable = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'WITH', '(']);
+
+/**
+ * `EXPLAIN [FORMAT=TRADITIONAL|TREE] stmt` or `EXPLAIN ANALYZE stmt` (also DESCRIBE/DESC before
+ * a statement): what to explain, or null (EXPLAIN t / DESCRIBE t are a table's columns).
+ */
+function explainRequest(s: StatementText): { analyze: boolean; text: string } | null {
+  const first = s.tokens[0];
+  if (first === undefined || first.kind !== 'ident' || !/^(EXPLAIN|DESCRIBE|DESC)$/i.test(first.text)) return null;
+  let i = 1;
+  const analyze = s.tokens[i]?.kind === 'ident' && s.tokens[i]!.text.toUpperCase() === 'ANALYZE';
+  if (analyze) i++;
+  if (s.tokens[i]?.kind === 'ident' && s.tokens[i]!.text.toUpperCase() === 'FORMAT' && s.tokens[i + 1]?.text === '=') i += 3;
+  const next = s.tokens[i];
+  if (next === undefined || !explainable.has(next.text.toUpperCase())) return null;
+  return { analyze, text: s.text.slice(next.start) };
 }
 
 function okResult(): StatementResult {

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../src/base/logger.js';
 import type { TxnKv } from '../src/txn/txn-kv.js';
 import { catalogInitialized, getDatabase, nextCounter } from './catalog.js';
 import type { SqlSession, SqlSessionFactory } from './session-api.js';
+import { PlanCache } from './plan-cache.js';
 import { Session } from './session.js';
 import { GlobalVariables } from './variables.js';
 
@@ -16,6 +17,8 @@ export interface SqlEngineOptions {
   readonly kv: TxnKv;
   readonly clock: Clock;
   readonly logger?: Logger;
+  /** False turns the plan cache off (every statement is parsed; differential tests). */
+  readonly planCache?: boolean;
 }
 
 /** Opens SQL sessions over one transactional KV store. */
@@ -24,11 +27,14 @@ export class SqlEngine implements SqlSessionFactory {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly globals = new GlobalVariables();
+  /** Statement templates and table definitions, shared by every session of this engine. */
+  readonly planCache: PlanCache;
 
   constructor(options: SqlEngineOptions) {
     this.kv = options.kv;
     this.clock = options.clock;
     this.logger = options.logger ?? createLogger('sql');
+    this.planCache = new PlanCache(options.planCache ?? true);
   }
 
   /** Creates the system catalog when missing (idempotent). */
@@ -55,6 +61,6 @@ export class SqlEngine implements SqlSessionFactory {
         txn.rollback();
       }
     }
-    return new Session({ kv: this.kv, clock: this.clock, logger: this.logger, globals: this.globals }, options.user, options.database, options.connectionId);
+    return new Session({ kv: this.kv, clock: this.clock, logger: this.logger, globals: this.globals, planCache: this.planCache }, options.user, options.database, options.connectionId);
   }
 }

@@ -28,7 +28,9 @@ export type CastTarget =
   | { readonly kind: 'double' }
   | { readonly kind: 'char'; readonly length: number | null }
   | { readonly kind: 'date' }
-  | { readonly kind: 'datetime' };
+  | { readonly kind: 'datetime' }
+  | { readonly kind: 'time' }
+  | { readonly kind: 'binary'; readonly length: number | null };
 
 export type AggregateName = 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
 
@@ -43,6 +45,8 @@ export type Expr =
   | { readonly kind: 'between'; readonly operand: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean }
   | { readonly kind: 'inList'; readonly operand: Expr; readonly list: readonly Expr[]; readonly negated: boolean }
   | { readonly kind: 'inQuery'; readonly operand: Expr; readonly query: Query; readonly negated: boolean }
+  /** `operand op ANY|SOME|ALL (query)`. */
+  | { readonly kind: 'quantified'; readonly operand: Expr; readonly op: CompareOp; readonly all: boolean; readonly query: Query }
   | { readonly kind: 'exists'; readonly query: Query }
   | { readonly kind: 'subquery'; readonly query: Query }
   | { readonly kind: 'like'; readonly operand: Expr; readonly pattern: Expr; readonly negated: boolean }
@@ -77,7 +81,7 @@ export interface TableName {
 export type FromItem =
   | { readonly kind: 'table'; readonly table: TableName; readonly alias: string | null }
   | { readonly kind: 'derived'; readonly query: Query; readonly alias: string }
-  | { readonly kind: 'join'; readonly join: 'inner' | 'cross' | 'left'; readonly left: FromItem; readonly right: FromItem; readonly on: Expr | null };
+  | { readonly kind: 'join'; readonly join: 'inner' | 'cross' | 'left' | 'right'; readonly left: FromItem; readonly right: FromItem; readonly on: Expr | null };
 
 /** One ORDER BY key. */
 export interface OrderItem {
@@ -91,9 +95,25 @@ export interface Limit {
   readonly offset: Expr | null;
 }
 
+/** One common table expression of WITH. */
+export interface CommonTableExpr {
+  readonly name: string;
+  /** WITH c (a, b) AS …: names for the query's columns. */
+  readonly columns: readonly string[] | null;
+  readonly query: Query;
+}
+
+/** WITH [RECURSIVE] c1 AS (…), c2 AS (…) in front of a query. */
+export interface WithClause {
+  readonly recursive: boolean;
+  readonly ctes: readonly CommonTableExpr[];
+}
+
 /** A SELECT block. */
 export interface Select {
   readonly kind: 'select';
+  /** WITH in front of this query (sql/exec/cte.ts); absent when none. */
+  readonly with?: WithClause;
   readonly distinct: boolean;
   readonly items: readonly SelectItem[];
   /** Null for SELECT without FROM. */
@@ -111,6 +131,8 @@ export type SetOperator = 'union' | 'unionAll' | 'except' | 'intersect';
 /** `left op right`, with the ORDER BY / LIMIT that applies to the whole result. */
 export interface SetOperation {
   readonly kind: 'setOp';
+  /** WITH in front of the whole set operation; absent when none. */
+  readonly with?: WithClause;
   readonly op: SetOperator;
   readonly left: Query;
   readonly right: Query;

@@ -1,2 +1,2 @@
 /** Query node types; they live in expr.ts because expressions and queries nest in each other. */
-export type { FromItem, Limit, OrderItem, Query, Select, SelectItem, SetOperation, SetOperator, TableName } from './expr.js';
+export type { CommonTableExpr, FromItem, Limit, OrderItem, Query, Select, SelectItem, SetOperation, SetOperator, TableName, WithClause } from './expr.js';

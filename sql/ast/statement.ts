@@ -54,7 +54,7 @@ export type ShowStatement =
   | { readonly kind: 'showIndex'; readonly table: TableName }
   | { readonly kind: 'showVariables'; readonly global: boolean; readonly like: string | null }
   | { readonly kind: 'showStatus'; readonly like: string | null }
-  | { readonly kind: 'showWarnings' }
+  | { readonly kind: 'showWarnings'; readonly errorsOnly?: boolean }
   | { readonly kind: 'showEngines' }
   | { readonly kind: 'showCollation'; readonly like: string | null }
   | { readonly kind: 'showCharset'; readonly like: string | null };
@@ -62,7 +62,13 @@ export type ShowStatement =
 /** Any statement Atoll runs. */
 export type Statement =
   | { readonly kind: 'query'; readonly query: Query }
-  | { readonly kind: 'insert'; readonly table: TableName; readonly columns: readonly string[] | null; readonly rows: readonly (readonly Expr[])[] | null; readonly source: Query | null; readonly ignore: boolean }
+  | {
+    readonly kind: 'insert'; readonly table: TableName; readonly columns: readonly string[] | null; readonly rows: readonly (readonly Expr[])[] | null; readonly source: Query | null; readonly ignore: boolean;
+    /** REPLACE: rows that conflict on a primary or unique key are deleted first. */
+    readonly replace?: boolean;
+    /** ON DUPLICATE KEY UPDATE assignments (VALUES(col) names the row that was to be inserted). */
+    readonly onDuplicate?: readonly { readonly column: string; readonly value: Expr }[];
+  }
   | { readonly kind: 'update'; readonly table: TableName; readonly alias: string | null; readonly assignments: readonly { readonly column: string; readonly value: Expr }[]; readonly where: Expr | null; readonly orderBy: readonly OrderItem[]; readonly limit: Limit | null }
   | { readonly kind: 'delete'; readonly table: TableName; readonly where: Expr | null; readonly orderBy: readonly OrderItem[]; readonly limit: Limit | null }
   | { readonly kind: 'createDatabase'; readonly name: string; readonly ifNotExists: boolean }
@@ -77,4 +83,16 @@ export type Statement =
   | { readonly kind: 'rollback' }
   | { readonly kind: 'set'; readonly assignments: readonly SetAssignment[] }
   | { readonly kind: 'show'; readonly show: ShowStatement }
-  | { readonly kind: 'describe'; readonly table: TableName };
+  | { readonly kind: 'describe'; readonly table: TableName }
+  | SchemaStatement;
+
+/**
+ * Statements on views, triggers and table shapes (sql/exec/schema-change.ts runs them).
+ * `selectText` of a view is its query as written: the catalog stores text, not a tree.
+ */
+export type SchemaStatement =
+  | { readonly kind: 'createView'; readonly view: TableName; readonly columns: readonly string[] | null; readonly orReplace: boolean; readonly selectText: string; readonly query: Query }
+  | { readonly kind: 'dropView'; readonly views: readonly TableName[]; readonly ifExists: boolean }
+  | { readonly kind: 'createTrigger'; readonly name: TableName; readonly table: TableName; readonly timing: 'BEFORE' | 'AFTER'; readonly event: 'INSERT' | 'UPDATE' | 'DELETE' }
+  | { readonly kind: 'dropTrigger'; readonly name: TableName; readonly ifExists: boolean }
+  | { readonly kind: 'truncate'; readonly table: TableName };

@@ -10,16 +10,16 @@ import type { ArithOp, CompareOp, Expr, Literal } from '../ast/expr.js';
 import { Decimal } from '../decimal.js';
 import { invalidGroupFuncError } from '../errors.js';
 import { exprText } from '../parser/convert-ast.js';
-import { parseDate, parseDateTime } from '../temporal.js';
+import { parseDate, parseDateTime, parseTime } from '../temporal.js';
 import {
   bigintType, decimalType, doubleType, intDigitsOf, intType, isExact, nullType, scaleOf, unifyTypes, varcharType, type SqlType,
 } from '../types.js';
 import {
-  collationKey, compareValues, fromBool, groupKey, toBigInt, toDecimal, toDouble, toText, truth, type CompareMode, type Value,
+  collationKey, compareValues, fromBool, groupKey, toBigInt, toBytes, toDecimal, toDouble, toText, truth, type CompareMode, type Value,
 } from '../values.js';
 import { checkBigint, coerce, compareModeFor, temporalKey, uint64Max } from './coerce.js';
 import { compileCall } from './functions.js';
-import type { CompileEnv, Compiled, QueryPlan } from './plan-types.js';
+import type { CompileEnv, Compiled, QueryPlan, SessionView } from './plan-types.js';
 import { columnReader, type EvalCtx, type Scope } from './scope.js';
 
 /** Collects the aggregates of a grouped query; their values sit after the source row. */
@@ -55,7 +55,7 @@ export function compileExpr(expr: Expr, scope: Scope, env: CompileEnv, opts: Com
     case 'unary':
       return unary(expr.op, sub(expr.operand), exprText(expr));
     case 'binary':
-      return binary(expr.op, sub(expr.left), sub(expr.right), exprText(expr));
+      return binary(expr.op, sub(expr.left), sub(expr.right), exprText(expr), env.session);
     case 'isNull': {
       const operand = sub(expr.operand);
       const negated = expr.negated;
@@ -67,6 +67,8 @@ export function compileExpr(expr: Expr, scope: Scope, env: CompileEnv, opts: Com
       return inList(sub(expr.operand), expr.list.map(sub), expr.negated);
     case 'inQuery':
       return inQuery(sub(expr.operand), subqueryPlan(expr.query, scope, env, 1), expr.negated);
+    case 'quantified':
+      return quantified(sub(expr.operand), subqueryPlan(expr.query, scope, env, 1), expr.op, expr.all);
     case 'exists': {
       const plan = subqueryPlan(expr.query, scope, env, null);
       return { type: intType(1), nullable: false, constant: false, hasSubquery: true, eval: (ctx) => (plan.run(ctx).length > 0 ? 1n : 0n) };
@@ -78,7 +80,7 @@ export function compileExpr(expr: Expr, scope: Scope, env: CompileEnv, opts: Com
     case 'case':
       return caseExpr(expr.operand === null ? null : sub(expr.operand), expr.whens.map((w) => ({ when: sub(w.when), then: sub(w.then) })), expr.otherwise === null ? null : sub(expr.otherwise));
     case 'call':
-      if (expr.name === 'MOD' && expr.args.length === 2) return arithmetic('%', sub(expr.args[0]!), sub(expr.args[1]!), exprText(expr));
+      if (expr.name === 'MOD' && expr.args.length === 2) return arithmetic('%', sub(expr.args[0]!), sub(expr.args[1]!), exprText(expr), env.session);
       return compileCall(expr.name, expr.args.map(sub), env.session);
     case 'aggregate': {
       if (opts.aggregates === null) throw invalidGroupFuncError();
@@ -190,10 +192,10 @@ function unary(op: '-' | '+' | 'NOT' | '~', operand: Compiled, text: string): Co
   }
 }
 
-function binary(op: Extract<Expr, { kind: 'binary' }>['op'], l: Compiled, r: Compiled, text: string): Compiled {
+function binary(op: Extract<Expr, { kind: 'binary' }>['op'], l: Compiled, r: Compiled, text: string, session?: SessionView): Compiled {
   switch (op) {
     case '+': case '-': case '*': case '/': case 'DIV': case '%':
-      return arithmetic(op, l, r, text);
+      return arithmetic(op, l, r, text, session);
     case '=': case '<>': case '<': case '<=': case '>': case '>=': case '<=>':
       return comparison(op, l, r);
     case 'AND': case 'OR': case 'XOR':
@@ -210,7 +212,18 @@ function numClass(t: SqlType): NumClass {
   return 'double';
 }
 
-function arithmetic(op: ArithOp, l: Compiled, r: Compiled, text: string): Compiled {
+/**
+ * Division by zero: NULL with warning 1365 in a query; errno 1365 in a strict-mode write
+ * (sql_mode ERROR_FOR_DIVISION_BY_ZERO with STRICT_TRANS_TABLES, MySQL's default).
+ */
+function divisionByZero(session: SessionView | undefined): null {
+  if (session?.strictWrite === true) throw new SqlError('DIVISION_BY_ZERO', 'Division by 0');
+  session?.warn?.('Warning', 1365, 'Division by 0');
+  return null;
+}
+
+function arithmetic(op: ArithOp, l: Compiled, r: Compiled, text: string, session?: SessionView): Compiled {
+  const zero = (): null => divisionByZero(session);
   const lc = numClass(l.type);
   const rc = numClass(r.type);
   const cls: NumClass = lc === 'double' || rc === 'double' ? 'double' : lc === 'decimal' || rc === 'decimal' ? 'decimal' : 'int';
@@ -225,31 +238,31 @@ function arithmetic(op: ArithOp, l: Compiled, r: Compiled, text: string): Compil
   };
   if (op === 'DIV') {
     const fn = cls === 'int'
-      ? both((a, b) => { const y = toBigInt(b); return y === 0n ? null : checkBigint(toBigInt(a) / y, false, text); })
+      ? both((a, b) => { const y = toBigInt(b); return y === 0n ? zero() : checkBigint(toBigInt(a) / y, false, text); })
       : cls === 'decimal'
-        ? both((a, b) => { const q = toDecimal(a).intDiv(toDecimal(b)); return q === undefined ? null : checkBigint(q, false, text); })
-        : both((a, b) => { const y = toDouble(b); return y === 0 ? null : checkBigint(BigInt(Math.trunc(toDouble(a) / y)), false, text); });
+        ? both((a, b) => { const q = toDecimal(a).intDiv(toDecimal(b)); return q === undefined ? zero() : checkBigint(q, false, text); })
+        : both((a, b) => { const y = toDouble(b); return y === 0 ? zero() : checkBigint(BigInt(Math.trunc(toDouble(a) / y)), false, text); });
     return derived(intType(intDigitsOf(l.type)), nullable, [l, r], fn);
   }
   if (cls === 'double') {
     const fn = op === '+' ? both((a, b) => toDouble(a) + toDouble(b))
       : op === '-' ? both((a, b) => toDouble(a) - toDouble(b))
       : op === '*' ? both((a, b) => toDouble(a) * toDouble(b))
-      : op === '/' ? both((a, b) => { const y = toDouble(b); return y === 0 ? null : toDouble(a) / y; })
-      : both((a, b) => { const y = toDouble(b); return y === 0 ? null : toDouble(a) % y; });
+      : op === '/' ? both((a, b) => { const y = toDouble(b); return y === 0 ? zero() : toDouble(a) / y; })
+      : both((a, b) => { const y = toDouble(b); return y === 0 ? zero() : toDouble(a) % y; });
     return derived(doubleType, nullable, [l, r], fn);
   }
-  if (op === '/' || cls === 'decimal') return decimalArithmetic(op, l, r, nullable);
+  if (op === '/' || cls === 'decimal') return decimalArithmetic(op, l, r, nullable, zero);
   const unsigned = (l.type.kind === 'int' && l.type.unsigned) || (r.type.kind === 'int' && r.type.unsigned);
   const width = Math.max(intDigitsOf(l.type), intDigitsOf(r.type)) + (op === '*' ? intDigitsOf(r.type) : 1);
   const fn = op === '+' ? both((a, b) => checkBigint(toBigInt(a) + toBigInt(b), unsigned, text))
     : op === '-' ? both((a, b) => checkBigint(toBigInt(a) - toBigInt(b), unsigned, text))
     : op === '*' ? both((a, b) => checkBigint(toBigInt(a) * toBigInt(b), unsigned, text))
-    : both((a, b) => { const y = toBigInt(b); return y === 0n ? null : toBigInt(a) % y; });
+    : both((a, b) => { const y = toBigInt(b); return y === 0n ? zero() : toBigInt(a) % y; });
   return derived(intType(Math.min(width, 21), unsigned), nullable, [l, r], fn);
 }
 
-function decimalArithmetic(op: '+' | '-' | '*' | '/' | '%', l: Compiled, r: Compiled, nullable: boolean): Compiled {
+function decimalArithmetic(op: '+' | '-' | '*' | '/' | '%', l: Compiled, r: Compiled, nullable: boolean, zero: () => null): Compiled {
   const s1 = scaleOf(l.type);
   const s2 = scaleOf(r.type);
   const i1 = intDigitsOf(l.type);
@@ -271,13 +284,13 @@ function decimalArithmetic(op: '+' | '-' | '*' | '/' | '%', l: Compiled, r: Comp
     case '/': {
       const s = Math.min(s1 + 4, limits.decimalScaleMax);
       type = decimalType(i1 + s2 + s, s);
-      fn = (a, b) => a.div(b, s) ?? null;
+      fn = (a, b) => a.div(b, s) ?? zero();
       break;
     }
     case '%': {
       const s = Math.max(s1, s2);
       type = decimalType(Math.max(i1, i2) + s, s);
-      fn = (a, b) => a.mod(b) ?? null;
+      fn = (a, b) => a.mod(b) ?? zero();
       break;
     }
     default:
@@ -422,6 +435,42 @@ function inQuery(x: Compiled, plan: QueryPlan, negated: boolean): Compiled {
   } };
 }
 
+/**
+ * `x op ANY (q)`: true when some row compares true; `x op ALL (q)`: true when every row does
+ * (an empty q gives false for ANY, true for ALL); otherwise NULL if a comparison was NULL.
+ */
+function quantified(x: Compiled, plan: QueryPlan, op: CompareOp, all: boolean): Compiled {
+  const cmp = comparator(compareModeFor(x.type, plan.columns[0]!.type));
+  const test = compareTest(op);
+  const xf = x.eval;
+  return { type: intType(1), nullable: true, constant: false, hasSubquery: true, eval: (ctx) => {
+    const rows = plan.run(ctx);
+    if (rows.length === 0) return all ? 1n : 0n;
+    const v = xf(ctx);
+    let sawNull = v === null;
+    if (v !== null) {
+      for (const row of rows) {
+        const w = row[0] ?? null;
+        if (w === null) sawNull = true;
+        else if (test(cmp(v, w)) !== all) return all ? 0n : 1n;
+      }
+    }
+    return sawNull ? null : all ? 1n : 0n;
+  } };
+}
+
+function compareTest(op: CompareOp): (c: number) => boolean {
+  switch (op) {
+    case '=': case '<=>': return (c) => c === 0;
+    case '<>': return (c) => c !== 0;
+    case '<': return (c) => c < 0;
+    case '<=': return (c) => c <= 0;
+    case '>': return (c) => c > 0;
+    case '>=': return (c) => c >= 0;
+    default: return assertNever(op, 'comparison');
+  }
+}
+
 function scalarSubquery(plan: QueryPlan): Compiled {
   const col = plan.columns[0]!;
   return { type: col.type, nullable: true, constant: false, hasSubquery: true, eval: (ctx) => {
@@ -533,6 +582,13 @@ function cast(x: Compiled, target: Extract<Expr, { kind: 'cast' }>['target']): C
       return map({ kind: 'date' }, true, (v) => parseDate(toText(v)) ?? null);
     case 'datetime':
       return map({ kind: 'datetime', fsp: 0 }, true, (v) => parseDateTime(toText(v), 0) ?? null);
+    case 'time':
+      return map({ kind: 'time', fsp: 0 }, true, (v) => parseTime(toText(v)) ?? parseTime(toText(v).replace(/^.*[ T]/, '')) ?? null);
+    case 'binary':
+      return map({ kind: 'binary', maxBytes: target.length ?? 65535, variant: 'varbinary' }, x.nullable, (v) => {
+        const b = toBytes(v);
+        return target.length === null ? b : b.slice(0, target.length);
+      });
     default:
       return assertNever(target, 'cast target');
   }

@@ -8,7 +8,7 @@ import type { Txn } from '../../src/txn/txn-kv.js';
 import type { TableName } from '../ast/query.js';
 import type { ColumnSpec, IndexSpec, Statement } from '../ast/statement.js';
 import {
-  firstTableId, getDatabase, indexRange, getTable, listTables, nextCounter, putDatabase, putTable, tableKey, tableRange, databaseKey,
+  firstTableId, getDatabase, getView, listTriggers, listViews, triggerKey, viewKey, indexRange, getTable, listTables, nextCounter, putDatabase, putTable, tableKey, tableRange, databaseKey,
   type ColumnDef, type IndexDef, type StoredDefault, type TableDef,
 } from '../catalog.js';
 import { keyColumnMissingError, tableMustHaveColumnsError, unknownKeyError } from '../errors.js';
@@ -59,6 +59,7 @@ export async function dropDatabase(txn: Txn, stmt: Extract<Statement, { kind: 'd
   }
   const tables = await listTables(txn, stmt.name);
   for (const t of tables) await dropTableData(txn, t);
+  for (const v of await listViews(txn, stmt.name)) txn.delete(viewKey(v.db, v.name));
   txn.delete(databaseKey(stmt.name));
   return ok(BigInt(tables.length));
 }
@@ -66,6 +67,8 @@ export async function dropDatabase(txn: Txn, stmt: Extract<Statement, { kind: 'd
 async function dropTableData(txn: Txn, def: TableDef): Promise<void> {
   await deleteTableData(txn, tableRange(def.id));
   txn.delete(tableKey(def.db, def.name));
+  // A table's triggers go with it.
+  for (const t of await listTriggers(txn, def.db)) if (t.table === def.name) txn.delete(triggerKey(t.db, t.name));
 }
 
 /** CREATE TABLE. */
@@ -73,7 +76,7 @@ export async function createTable(txn: Txn, stmt: Extract<Statement, { kind: 'cr
   const db = databaseOf(stmt.table, current);
   await requireDatabase(txn, db);
   checkIdentifier(stmt.table.name, 'table');
-  if ((await getTable(txn, db, stmt.table.name)) !== undefined) {
+  if ((await getTable(txn, db, stmt.table.name)) !== undefined || (await getView(txn, db, stmt.table.name)) !== undefined) {
     if (stmt.ifNotExists) return ok();
     throw new SqlError('TABLE_EXISTS', `Table '${stmt.table.name}' already exists`);
   }

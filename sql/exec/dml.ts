@@ -16,7 +16,8 @@ import type { Compiled } from './plan-types.js';
 import { compileQuery, compileTableFilter, limitCount, sortRows, type PlannerEnv } from './query-planner.js';
 import { Scope } from './scope.js';
 import { implicitValue, storeValue } from './store-value.js';
-import { deleteRow, insertRow, lockAndReadCurrent, updateRow } from './table-access.js';
+import { deleteRow, lockAndReadCurrent, updateRow } from './table-access.js';
+import { compileConflictPolicy, writeRow } from './upsert.js';
 import { truth } from '../values.js';
 
 /** What a DML statement reports besides rows. */
@@ -66,6 +67,7 @@ export async function runInsert(stmt: Extract<Statement, { kind: 'insert' }>, en
     if (plan.columns.length !== targets.length) throw new SqlError('WRONG_VALUE_COUNT_ON_ROW', "Column count doesn't match value count at row 1");
     rowSource = () => plan.run(null);
   }
+  const policy = compileConflictPolicy(stmt, def, env);
   await env.sources.load(txn);
   const valueRows = rowSource();
   const autoCol = def.columns.findIndex((c) => c.autoIncrement);
@@ -83,9 +85,11 @@ export async function runInsert(stmt: Extract<Statement, { kind: 'insert' }>, en
   };
   let firstGenerated: bigint | null = null;
   let inserted = 0n;
+  let duplicates = 0;
   for (let r = 0; r < valueRows.length; r++) {
     const given = new Map<number, Value | 'default'>();
-    targets.forEach((col, i) => given.set(col, valueRows[r]![i] ?? null));
+    // VALUES (): every column takes its default.
+    if (valueRows[r]!.length > 0) targets.forEach((col, i) => given.set(col, valueRows[r]![i] ?? null));
     const row: Value[] = [];
     for (let c = 0; c < def.columns.length; c++) {
       const col = def.columns[c]!;
@@ -100,12 +104,9 @@ export async function runInsert(stmt: Extract<Statement, { kind: 'insert' }>, en
       row.push(storeValue(v, col, r + 1));
       if (c === autoCol && typeof row[c] === 'bigint' && (row[c] as bigint) >= nextAuto) nextAuto = (row[c] as bigint) + 1n;
     }
-    try {
-      await insertRow(txn, def, row);
-      inserted++;
-    } catch (e) {
-      if (!(stmt.ignore && e instanceof SqlError && e.errno === 1062)) throw e;
-    }
+    const affected = await writeRow(txn, def, row, policy, r + 1, env.session);
+    inserted += affected;
+    if (affected !== 1n) duplicates++;
   }
   if (autoCol >= 0 && nextAuto > snapshotAuto) {
     const wanted = nextAuto;
@@ -113,7 +114,7 @@ export async function runInsert(stmt: Extract<Statement, { kind: 'insert' }>, en
     if (wanted > nextAuto) nextAuto = wanted;
     setAutoIncrement(txn, def.id, nextAuto);
   }
-  const info = valueRows.length > 1 ? `Records: ${valueRows.length}  Duplicates: ${valueRows.length - Number(inserted)}  Warnings: 0` : '';
+  const info = valueRows.length > 1 || stmt.source !== null ? `Records: ${valueRows.length}  Duplicates: ${duplicates}  Warnings: 0` : '';
   return {
     result: { kind: 'ok', affectedRows: inserted, lastInsertId: firstGenerated ?? 0n, info, warningCount: 0 },
     lastInsertId: firstGenerated,

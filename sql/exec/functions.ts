@@ -11,6 +11,9 @@ import { compareValues, toBigInt, toDecimal, toDouble, toText, truth, type Compa
 import { coerce, compareModeFor } from './coerce.js';
 import type { Compiled, SessionView } from './plan-types.js';
 import type { EvalCtx } from './scope.js';
+import { compileDateTimeCall } from './functions-datetime.js';
+import { compileNumericCall } from './functions-numeric.js';
+import { compileStringCall } from './functions-string.js';
 import { serverVersion } from './server-info.js';
 
 type NonNull = Exclude<Value, null>;
@@ -162,6 +165,8 @@ export function compileCall(name: string, args: readonly Compiled[], session: Se
     case 'TRIM':
     case 'LTRIM':
     case 'RTRIM': {
+      // TRIM([BOTH|LEADING|TRAILING] remstr FROM s) arrives as TRIM(s, remstr, 'MODE').
+      if (name === 'TRIM' && args.length === 3) return strict(varcharType(displayLength(args[0]!.type)), args, ([s, r, m]) => trimString(toText(s!), toText(r!), toText(m!)));
       arity(name, args, 1);
       const trim = name === 'TRIM' ? (s: string) => s.replace(/^ +| +$/g, '') : name === 'LTRIM' ? (s: string) => s.replace(/^ +/, '') : (s: string) => s.replace(/ +$/, '');
       return strict(varcharType(displayLength(args[0]!.type)), args, ([s]) => trim(toText(s!)));
@@ -204,9 +209,21 @@ export function compileCall(name: string, args: readonly Compiled[], session: Se
     case 'CURRENT_DATE':
     case 'UTC_DATE':
       return session0(name, args, { kind: 'date' }, formatDateTime(session.nowMs).slice(0, 10));
-    default:
+    default: {
+      const more = compileStringCall(name, args) ?? compileNumericCall(name, args, session) ?? compileDateTimeCall(name, args, session);
+      if (more !== undefined) return more;
       throw unsupported(`function ${name}`);
+    }
   }
+}
+
+function trimString(s: string, rem: string, mode: string): string {
+  if (rem === '') return s;
+  let start = 0;
+  let end = s.length;
+  if (mode !== 'TRAILING') while (s.startsWith(rem, start)) start += rem.length;
+  if (mode !== 'LEADING') while (end - rem.length >= start && s.endsWith(rem, end)) end -= rem.length;
+  return s.slice(start, end);
 }
 
 function displayLength(t: SqlType): number {

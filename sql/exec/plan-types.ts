@@ -4,6 +4,7 @@ import type { ColumnInfo } from '../session-api.js';
 import type { SqlType } from '../types.js';
 import type { Value } from '../values.js';
 import type { EvalCtx, Scope } from './scope.js';
+import type { StatementBudget } from './statement-budget.js';
 
 /** A compiled expression: its static type and a function of the current row. */
 export interface Compiled {
@@ -43,6 +44,15 @@ export interface SessionView {
   userVariable(name: string): Value;
   /** The value of a system variable; throws 1193 when unknown. */
   systemVariable(name: string, scope: 'session' | 'global' | null): Value;
+  /** Records a note or warning of the running statement (warnings.ts); absent: dropped. */
+  warn?(level: 'Note' | 'Warning', code: number, message: string): void;
+  /**
+   * True while an INSERT/UPDATE/DELETE runs under strict sql_mode: conditions that only warn
+   * in a SELECT (division by zero, 1365) are errors then.
+   */
+  readonly strictWrite?: boolean;
+  /** Counts examined rows against the statement's budget and deadline (statement-budget.ts). */
+  readonly budget?: StatementBudget;
 }
 
 /** Everything compiling an expression needs besides the scope. */

@@ -23,18 +23,28 @@ import { coerce, compareModeFor } from './coerce.js';
 import { comparator, compileExpr, type AggregateCollector, type CompileOptions } from './compile-expr.js';
 import type { CompileEnv, Compiled, OutputColumn, QueryPlan } from './plan-types.js';
 import { Scope, type EvalCtx, type ScopeColumn } from './scope.js';
+import { compileWith } from './cte.js';
+import type { DerivedRelation } from './relations.js';
+import type { StatementBudget } from './statement-budget.js';
 import type { SourceRegistry, TableSource } from './sources.js';
 import { Decimal } from '../decimal.js';
+import { cutoffApplies } from '../fast-path/scan-cutoff.js';
 
 /** What the planner needs from the statement: tables (already loaded) and the source registry. */
 export interface PlannerEnv extends CompileEnv {
   /** The definition of a table; throws 1146 (or 1046 without a database). */
   table(name: TableName): TableDef;
   readonly sources: SourceRegistry;
+  /**
+   * A view or common table expression named `name`, or undefined for a base table
+   * (relations.ts). Consulted before `table`.
+   */
+  relation?(name: TableName): DerivedRelation | undefined;
 }
 
 /** Compiles a query; `parent` is the enclosing scope of a subquery. */
 export function compileQuery(query: Query, parent: Scope | null, env: PlannerEnv): QueryPlan {
+  if (query.with !== undefined) return compileWith(query, parent, env);
   switch (query.kind) {
     case 'select':
       return compileSelect(query, parent, env);
@@ -50,7 +60,7 @@ interface Leaf {
   readonly columns: readonly Omit<ScopeColumn, 'leaf'>[];
   rows(parent: EvalCtx | null): readonly (readonly Value[])[];
   /** Set for base tables: lets WHERE conjuncts choose the access path. */
-  readonly base?: { readonly def: TableDef; choose(preds: readonly ColumnPredicate[]): void };
+  readonly base?: { readonly def: TableDef; choose(preds: readonly ColumnPredicate[]): void; source(): TableSource | null };
 }
 
 function splitAnd(e: Expr | null, out: Expr[] = []): Expr[] {
@@ -89,34 +99,49 @@ function baseLeaf(item: Extract<FromItem, { kind: 'table' }>, env: PlannerEnv): 
       choose: (preds) => {
         if (source === null) source = env.sources.add(def, chooseAccessPath(def, preds));
       },
+      source: () => source,
     },
   };
 }
 
 function derivedLeaf(item: Extract<FromItem, { kind: 'derived' }>, env: PlannerEnv): Leaf {
-  const plan = compileQuery(item.query, null, env);
+  return planLeaf(compileQuery(item.query, null, env), item.alias, null);
+}
+
+/** A FROM leaf over a compiled query (derived table, view, CTE), run once per statement. */
+function planLeaf(plan: QueryPlan, alias: string, names: readonly string[] | null, volatile = false): Leaf {
   let cached: Value[][] | null = null;
-  const columns = plan.columns.map((c) => ({ table: item.alias, name: c.info.name, type: c.type, nullable: c.nullable, db: '', orgTable: item.alias, orgName: c.info.name, flags: 0 }));
+  const columns = plan.columns.map((c, i) => {
+    const name = names?.[i] ?? c.info.name;
+    return { table: alias, name, type: c.type, nullable: c.nullable, db: '', orgTable: alias, orgName: name, flags: 0 };
+  });
   const seen = new Set<string>();
   for (const c of columns) {
     if (seen.has(c.name.toLowerCase())) throw new SqlError('DUP_FIELDNAME', `Duplicate column name '${c.name}'`);
     seen.add(c.name.toLowerCase());
   }
-  return { columns, rows: () => (cached ??= plan.run(null)) };
+  // A volatile relation (a recursive CTE's working table) changes between runs: no caching.
+  return { columns, rows: () => (volatile ? plan.run(null) : (cached ??= plan.run(null))) };
 }
 
 /** Leaves of a FROM tree; inner/cross joins are flattened, their ON conditions become conjuncts. */
 function flattenFrom(item: FromItem, env: PlannerEnv, parent: Scope | null, leaves: Leaf[], conjuncts: Expr[]): void {
   switch (item.kind) {
-    case 'table':
-      leaves.push(baseLeaf(item, env));
+    case 'table': {
+      const rel = env.relation?.(item.table);
+      leaves.push(rel === undefined ? baseLeaf(item, env) : planLeaf(rel.plan(), item.alias ?? item.table.name, rel.columns, rel.volatile === true));
       return;
+    }
     case 'derived':
       leaves.push(derivedLeaf(item, env));
       return;
     case 'join':
       if (item.join === 'left') {
         leaves.push(leftJoinLeaf(item, env, parent));
+        return;
+      }
+      if (item.join === 'right') {
+        leaves.push(rightJoinLeaf(item, env, parent));
         return;
       }
       flattenFrom(item.left, env, parent, leaves, conjuncts);
@@ -149,6 +174,7 @@ function leftJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv
       for (const l of left.rows(p)) {
         let matched = false;
         for (const r of rightRows) {
+          env.session.budget?.examine();
           const row = [...l.slice(0, leftWidth), ...r];
           if (on === null || truth(on.eval({ row, parent: p })) === true) {
             out.push(row);
@@ -160,6 +186,39 @@ function leftJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv
       return out;
     },
   };
+}
+
+/** `a RIGHT JOIN b ON c` is `b LEFT JOIN a ON c` with the columns put back in a, b order. */
+function rightJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv, parent: Scope | null): Leaf {
+  const swapped = leftJoinLeaf({ ...item, join: 'left', left: item.right, right: item.left }, env, parent);
+  const rightWidth = fromWidth(item.right, swapped);
+  const width = swapped.columns.length;
+  const order = [...Array.from({ length: width - rightWidth }, (_, i) => rightWidth + i), ...Array.from({ length: rightWidth }, (_, i) => i)];
+  return {
+    columns: order.map((i) => swapped.columns[i]!),
+    rows: (p) => swapped.rows(p).map((r) => order.map((i) => r[i] ?? null)),
+  };
+}
+
+/** How many of `joined`'s leading columns come from `item` (the left operand of a LEFT JOIN). */
+function fromWidth(item: FromItem, joined: Leaf): number {
+  const names = new Set(tableAliases(item));
+  let n = 0;
+  while (n < joined.columns.length && joined.columns[n]!.table !== null && names.has(joined.columns[n]!.table!)) n++;
+  return n;
+}
+
+function tableAliases(item: FromItem): string[] {
+  switch (item.kind) {
+    case 'table':
+      return [item.alias ?? item.table.name];
+    case 'derived':
+      return [item.alias];
+    case 'join':
+      return [...tableAliases(item.left), ...tableAliases(item.right)];
+    default:
+      return assertNever(item, 'FROM item');
+  }
 }
 
 function fromLeaf(item: FromItem, env: PlannerEnv, parent: Scope | null): Leaf {
@@ -180,7 +239,7 @@ interface Conjunct {
 function joinLeaves(leaves: Leaf[], conjunctAsts: Expr[], env: PlannerEnv, parent: Scope | null): Leaf {
   const { scope, offsets } = leafScope(leaves, parent);
   const conjuncts = compileConjuncts(conjunctAsts, scope, env, leaves, offsets);
-  const producer = joinProducer(leaves, offsets, conjuncts, scope.columns.length);
+  const producer = joinProducer(leaves, offsets, conjuncts, scope.columns.length, env.session.budget);
   return { columns: scope.columns, rows: (p) => producer(p) };
 }
 
@@ -285,7 +344,7 @@ function planJoin(leaves: readonly Leaf[], conjuncts: readonly Conjunct[]): { pr
 }
 
 /** The nested-loop join of `leaves` as a row producer. */
-function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conjuncts: readonly Conjunct[], width: number): (parent: EvalCtx | null) => Value[][] {
+function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conjuncts: readonly Conjunct[], width: number, budget?: StatementBudget): (parent: EvalCtx | null) => Value[][] {
   const { pre, levels } = planJoin(leaves, conjuncts);
   return (parent) => {
     const out: Value[][] = [];
@@ -296,13 +355,14 @@ function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conju
     const visit = (depth: number): void => {
       if (depth === levels.length) {
         out.push(row.slice());
-        if (out.length > limits.statementRowsMax) throw new SqlError('UNKNOWN_ERROR', `Join produces more than ${limits.statementRowsMax} rows`);
+        if (out.length > limits.statementRowsMax) throw new SqlError('TOO_BIG_SELECT', `The join would produce more than ${limits.statementRowsMax} rows`);
         return;
       }
       const level = levels[depth]!;
       const base = offsets[level.leaf]!;
       const n = leaves[level.leaf]!.columns.length;
       for (const r of leafRows[level.leaf]!) {
+        budget?.examine();
         for (let i = 0; i < n; i++) row[base + i] = r[i] ?? null;
         let ok = true;
         for (const f of level.filters) {
@@ -337,6 +397,7 @@ function containsAggregate(e: Expr): boolean {
     case 'inList':
       return containsAggregate(e.operand) || e.list.some(containsAggregate);
     case 'inQuery':
+    case 'quantified':
       return containsAggregate(e.operand);
     case 'like':
       return containsAggregate(e.operand) || containsAggregate(e.pattern);
@@ -486,7 +547,7 @@ function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): Quer
   const conjuncts = compileConjuncts(conjunctAsts, scope, env, leaves, offsets);
   const produce = leaves.length === 0
     ? (p: EvalCtx | null) => (conjuncts.every((c) => truth(c.compiled.eval({ row: [], parent: p })) === true) ? [[] as Value[]] : [])
-    : joinProducer(leaves, offsets, conjuncts, scope.columns.length);
+    : joinProducer(leaves, offsets, conjuncts, scope.columns.length, env.session.budget);
 
   const grouped = sel.groupBy.length > 0 || sel.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr)) || (sel.having !== null && containsAggregate(sel.having)) || sel.orderBy.some((o) => containsAggregate(o.expr));
   const width = scope.columns.length;
@@ -502,6 +563,7 @@ function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): Quer
   const limit = constantCount(sel.limit?.count ?? null, env, 'LIMIT');
   const offset = constantCount(sel.limit?.offset ?? null, env, 'OFFSET') ?? 0;
   const specs = aggregates?.specs ?? [];
+  pushLimitIntoScan(sel, leaves, conjuncts, parent, grouped || limit === null ? null : limit + offset);
 
   const run = (p: EvalCtx | null): Value[][] => {
     let rows: Value[][] = produce(p);
@@ -510,6 +572,14 @@ function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): Quer
     return finishRows(rows, items.map((i) => i.compiled), order, sel.distinct, items.map((i) => i.column.type), limit, offset, p);
   };
   return cachedIfUncorrelated(items.map((i) => i.column), run, scope, parent);
+}
+
+/** LIMIT over one table: its scan stops once enough rows pass WHERE (fast-path/scan-cutoff.ts). */
+function pushLimitIntoScan(sel: Select, leaves: readonly Leaf[], conjuncts: readonly Conjunct[], parent: Scope | null, rows: number | null): void {
+  const source = leaves.length === 1 ? leaves[0]!.base?.source() : null;
+  if (rows === null || parent !== null || source == null || !cutoffApplies(sel) || conjuncts.some((c) => c.compiled.hasSubquery)) return;
+  const filters = conjuncts.map((c) => c.compiled);
+  source.cutoff = { rows, accept: (row) => filters.every((f) => truth(f.eval({ row: row as Value[], parent: null })) === true) };
 }
 
 /** HAVING may name select aliases, but a real column of the same name wins. */

@@ -10,10 +10,13 @@ import type { TableDef } from '../catalog.js';
 import type { Value } from '../values.js';
 import type { AccessPath } from './access-path.js';
 import { fullRange, getRows, scanRows, scanRowsByIndex } from './table-access.js';
+import { scanWithCutoff, type ScanCutoff } from '../fast-path/scan-cutoff.js';
 
 /** One table read by a statement. */
 export class TableSource {
   private rowsLoaded: Value[][] | null = null;
+  /** Set by the planner when LIMIT can stop a primary-key scan early (fast-path/scan-cutoff.ts). */
+  cutoff: ScanCutoff | null = null;
   constructor(
     readonly def: TableDef,
     readonly path: AccessPath,
@@ -30,13 +33,13 @@ export class TableSource {
     const path = this.path;
     switch (path.kind) {
       case 'full':
-        this.rowsLoaded = await scanRows(txn, this.def, [fullRange(this.def)]);
+        this.rowsLoaded = this.cutoff === null ? await scanRows(txn, this.def, [fullRange(this.def)]) : await scanWithCutoff(txn, this.def, [fullRange(this.def)], this.cutoff);
         break;
       case 'points':
         this.rowsLoaded = await getRows(txn, this.def, path.keys.map((k) => [...k]));
         break;
       case 'primaryRanges':
-        this.rowsLoaded = await scanRows(txn, this.def, path.ranges);
+        this.rowsLoaded = this.cutoff === null ? await scanRows(txn, this.def, path.ranges) : await scanWithCutoff(txn, this.def, path.ranges, this.cutoff);
         break;
       case 'indexRanges':
         this.rowsLoaded = await scanRowsByIndex(txn, this.def, path.ranges);
@@ -59,6 +62,11 @@ export class SourceRegistry {
   /** Fetches every registered source. */
   async load(txn: Txn): Promise<void> {
     for (const s of this.sources) await s.load(txn);
+  }
+
+  /** Every registered source, in registration order (EXPLAIN, row locks). */
+  all(): readonly TableSource[] {
+    return this.sources;
   }
 
   /** Paths chosen, for tests and EXPLAIN-like checks. */

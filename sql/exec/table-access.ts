@@ -94,7 +94,8 @@ export async function getRows(txn: Txn, def: TableDef, pks: readonly KeyPart[][]
 }
 
 /** A stored row with one value per column (plus the hidden row id), however old its encoding. */
-function padRow(def: TableDef, row: Value[]): Value[] {
+/** Pads a decoded row to the table's width (columns added later read as NULL). */
+export function padRow(def: TableDef, row: Value[]): Value[] {
   const width = def.columns.length + (hasHiddenRowId(def) ? 1 : 0);
   while (row.length < width) row.push(null);
   return row;
@@ -120,7 +121,8 @@ export function boundsRange(def: TableDef, indexId: number, low: { part: KeyPart
 }
 
 /** Text of a duplicate value for the 1062 message ('1-abc' for a composite key). */
-function duplicateText(def: TableDef, columns: readonly number[], row: readonly Value[]): string {
+/** The key value of `row` in `columns` as 1062 messages print it. */
+export function duplicateText(def: TableDef, columns: readonly number[], row: readonly Value[]): string {
   return columns.map((i) => {
     const v = row[i] ?? null;
     if (v === null) return 'NULL';

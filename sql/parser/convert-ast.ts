@@ -3,12 +3,12 @@
  * converter does not know becomes SqlError 1235 ("doesn't yet support"), never a guess.
  */
 import { SqlError } from '../../src/base/errors.js';
-import type { AggregateName, BinaryOp, CastTarget, Expr, Literal } from '../ast/expr.js';
+import type { AggregateName, BinaryOp, CastTarget, CompareOp, Expr, Literal } from '../ast/expr.js';
 import type { FromItem, Limit, OrderItem, Query, Select, SelectItem, SetOperator, TableName } from '../ast/query.js';
 import type { ColumnSpec, IndexSpec, Statement, TypeSpec } from '../ast/statement.js';
 import { unsupported } from '../errors.js';
 import type { ExternalNode } from './node-sql-parser.js';
-import { liftedPrefix, type LiftedLiteral } from './normalize.js';
+import { liftedPrefix, limitParamPrefix, type LiftedLiteral } from './normalize.js';
 
 type N = ExternalNode;
 
@@ -56,6 +56,20 @@ class Converter {
   }
 
   query(ast: N, outer: boolean): Query {
+    const withNode = asArray(ast['with']);
+    const body = this.setChain(withNode.length > 0 ? { ...ast, with: null } : ast, outer);
+    if (withNode.length === 0) return body;
+    const ctes = withNode.map((raw) => {
+      const w = asNode(raw)!;
+      const name = String(asNode(w['name'])?.['value'] ?? w['name']);
+      const cols = Array.isArray(w['columns']) ? (w['columns'] as unknown[]).map((c) => columnName(c)) : null;
+      return { name, columns: cols, query: this.query(asNode(asNode(w['stmt'])!['ast'])!, false) };
+    });
+    const recursive = withNode.some((w) => asNode(w)!['recursive'] === true);
+    return { ...body, with: { recursive, ctes } };
+  }
+
+  setChain(ast: N, outer: boolean): Query {
     // MySQL evaluates a chain of set operations left to right: (A UNION B) EXCEPT C.
     let node: N | null = ast;
     let result: Query | null = null;
@@ -79,7 +93,7 @@ class Converter {
   }
 
   select(ast: N, outer: boolean): Select {
-    if (ast['with'] !== null && ast['with'] !== undefined) throw unsupported('WITH');
+    if (asArray(ast['with']).length > 0) throw unsupported('WITH inside a set operation');
     const columns = asArray(ast['columns']);
     const items = columns.map((col, i) => this.selectItem(col, outer ? this.ctx.itemTexts[i] : undefined, columns.length === (outer ? this.ctx.itemTexts.length : -1)));
     const groupNode = ast['groupby'];
@@ -89,13 +103,14 @@ class Converter {
       kind: 'select',
       distinct: ast['distinct'] !== null && ast['distinct'] !== undefined,
       items,
-      from: this.fromList(asArray(ast['from'])),
+      from: this.fromList(fromItems(ast['from'])),
       where: ast['where'] ? this.expr(ast['where']) : null,
       groupBy: groupList.map((g) => this.expr(g)),
       having: ast['having'] ? this.expr(ast['having']) : null,
       orderBy: this.orderBy(ast['orderby']),
       limit: this.limit(ast['limit']),
-      forUpdate: locking !== null && /FOR UPDATE/i.test(locking),
+      // A locking read: FOR UPDATE or LOCK IN SHARE MODE (both lock the rows read).
+      forUpdate: locking !== null && /FOR UPDATE|LOCK IN SHARE MODE/i.test(locking),
     };
   }
 
@@ -117,6 +132,8 @@ class Converter {
   }
 
   fromList(list: unknown[]): FromItem | null {
+    // FROM DUAL: no table at all.
+    if (list.length === 1 && asNode(list[0])?.['type'] === 'dual') return null;
     let acc: FromItem | null = null;
     for (const raw of list) {
       const node = asNode(raw)!;
@@ -128,10 +145,11 @@ class Converter {
       const joinText = str(node['join'])?.toUpperCase() ?? null;
       if (node['using']) throw unsupported('JOIN … USING');
       const on = node['on'] ? this.expr(node['on']) : null;
-      let join: 'inner' | 'cross' | 'left';
+      let join: 'inner' | 'cross' | 'left' | 'right';
       if (joinText === null || joinText === 'CROSS JOIN') join = 'cross';
       else if (joinText === 'INNER JOIN' || joinText === 'JOIN') join = 'inner';
       else if (joinText === 'LEFT JOIN' || joinText === 'LEFT OUTER JOIN') join = 'left';
+      else if (joinText === 'RIGHT JOIN' || joinText === 'RIGHT OUTER JOIN') join = 'right';
       else throw unsupported(joinText);
       acc = { kind: 'join', join: join === 'cross' && on !== null ? 'inner' : join, left: acc, right: item, on };
     }
@@ -168,9 +186,20 @@ class Converter {
   insert(ast: N): Statement {
     const table = tableName(asNode(asArray(ast['table'])[0])!);
     const prefix = String(ast['prefix'] ?? '').toLowerCase();
-    if (ast['type'] === 'replace') throw unsupported('REPLACE');
-    if (ast['on_duplicate_update']) throw unsupported('INSERT … ON DUPLICATE KEY UPDATE');
     const ignore = prefix.includes('ignore');
+    const extra = this.insertConflictMode(ast);
+    return { ...this.insertRows(ast, table, ignore), ...extra };
+  }
+
+  /** REPLACE and ON DUPLICATE KEY UPDATE (VALUES(col) stays a call; upsert.ts resolves it). */
+  insertConflictMode(ast: N): { replace?: boolean; onDuplicate?: { column: string; value: Expr }[] } {
+    if (ast['type'] === 'replace') return { replace: true };
+    const dup = asNode(ast['on_duplicate_update']);
+    if (dup === null) return {};
+    return { onDuplicate: asArray(dup['set']).map((s) => ({ column: String(asNode(s)!['column']), value: this.expr(asNode(s)!['value']) })) };
+  }
+
+  insertRows(ast: N, table: TableName, ignore: boolean): Extract<Statement, { kind: 'insert' }> {
     const setList = asArray(ast['set']);
     if (setList.length > 0) {
       const columns = setList.map((s) => String(asNode(s)!['column']));
@@ -180,7 +209,8 @@ class Converter {
     const columns = Array.isArray(ast['columns']) ? (ast['columns'] as unknown[]).map((c) => columnName(c)) : null;
     const values = asNode(ast['values']);
     if (values !== null && values['type'] === 'values') {
-      const rows = asArray(values['values']).map((r) => asArray(asNode(r)!['value']).map((x) => this.expr(x)));
+      const rows = asArray(values['values']).map((r) => asArray(asNode(r)!['value']).map((x) => this.expr(x)))
+        .map((row) => (row.length === 1 && row[0]!.kind === 'call' && row[0]!.name === '__ATOLL_EMPTY_ROW' ? [] : row));
       return { kind: 'insert', table, columns, rows, source: null, ignore };
     }
     if (values !== null && values['type'] === 'select') {
@@ -304,6 +334,12 @@ class Converter {
         return { kind: 'literal', literal: { kind: 'null' } };
       case 'column_ref':
         return this.columnRef(n);
+      case 'param': {
+        // `LIMIT ?` arrives as the named parameter normalize.ts put there.
+        const name = String(n['value']);
+        if (name.startsWith(limitParamPrefix)) return { kind: 'param', index: Number(name.slice(limitParamPrefix.length)) };
+        throw unsupported(`:${name}`);
+      }
       case 'origin':
         if (n['value'] === '?') throw unsupported('? in this position');
         throw unsupported(String(n['value']));
@@ -317,6 +353,10 @@ class Converter {
         return this.caseExpr(n);
       case 'cast':
         return { kind: 'cast', operand: this.expr(n['expr']), target: castTarget(asNode(asArray(n['target'])[0])!) };
+      case 'extract': {
+        const a = asNode(n['args'])!;
+        return { kind: 'call', name: 'EXTRACT', args: [unitLiteral(a['field']), this.expr(a['source'])] };
+      }
       case 'aggr_func':
         return this.aggregate(n);
       case 'function':
@@ -329,6 +369,16 @@ class Converter {
       default:
         throw unsupported(type);
     }
+  }
+
+  /** The items of an IN list normalize.ts lifted whole, or undefined for any other node. */
+  liftedList(raw: unknown): Expr[] | undefined {
+    const n = asNode(raw);
+    const value = n === null ? '' : String(n['value'] ?? n['column'] ?? '');
+    if (!value.startsWith(liftedPrefix)) return undefined;
+    const lit = this.ctx.literals[Number(value.slice(liftedPrefix.length))];
+    if (lit?.kind !== 'list') return undefined;
+    return lit.items.map((it): Expr => ({ kind: 'literal', literal: it.kind === 'string' ? { kind: 'string', value: it.value } : numberLiteral(it.text) }));
   }
 
   stringLiteral(value: string): Expr {
@@ -377,6 +427,7 @@ class Converter {
 
   binary(n: N): Expr {
     const op = String(n['operator']).toUpperCase();
+    if (logicOps.has(op)) return this.logicChain(n);
     const left = n['left'];
     const right = asNode(n['right']);
     switch (op) {
@@ -387,7 +438,7 @@ class Converter {
         if (values.length === 1 && asNode(asNode(values[0])?.['ast']) !== null) {
           return { kind: 'inQuery', operand: this.expr(left), query: this.query(asNode(asNode(values[0])!['ast'])!, false), negated };
         }
-        return { kind: 'inList', operand: this.expr(left), list: values.map((x) => this.expr(x)), negated };
+        return { kind: 'inList', operand: this.expr(left), list: values.flatMap((x) => this.liftedList(x) ?? [this.expr(x)]), negated };
       }
       case 'BETWEEN':
       case 'NOT BETWEEN': {
@@ -403,11 +454,50 @@ class Converter {
       case 'NOT LIKE':
         return { kind: 'like', operand: this.expr(left), pattern: this.expr(right), negated: op === 'NOT LIKE' };
       default: {
+        if ((op === '+' || op === '-') && (right?.['type'] === 'interval' || (op === '+' && asNode(left)?.['type'] === 'interval'))) {
+          // d + INTERVAL n unit, INTERVAL n unit + d, d - INTERVAL n unit.
+          const [value, iv] = right?.['type'] === 'interval' ? [left, right] : [right, asNode(left)!];
+          return { kind: 'call', name: op === '+' ? 'DATE_ADD' : 'DATE_SUB', args: [this.expr(value), this.expr(iv['expr']), unitLiteral(iv['unit'])] };
+        }
         const bop = binaryOp(op);
-        if (right !== null && right['type'] === 'function' && /^(ALL|ANY|SOME)$/i.test(functionName(right))) throw unsupported(`${op} ${functionName(right)} (subquery)`);
+        if (right !== null && right['type'] === 'function' && /^(ALL|ANY|SOME)$/i.test(functionName(right))) {
+          if (!['=', '<>', '<', '<=', '>', '>='].includes(bop)) throw unsupported(`${op} ${functionName(right)} (subquery)`);
+          return { kind: 'quantified', operand: this.expr(left), op: bop as CompareOp, all: /^ALL$/i.test(functionName(right)), query: this.subqueryOf(right['args']) };
+        }
         return { kind: 'binary', op: bop, left: this.expr(left), right: this.expr(right) };
       }
     }
+  }
+
+  /**
+   * An AND/OR/XOR chain, re-associated: the grammar builds unparenthesized chains left to
+   * right in WHERE (`a OR b AND c` as `(a OR b) AND c`). The operands in source order and
+   * MySQL's precedence (AND over XOR over OR) give the right tree whatever shape came in.
+   */
+  logicChain(n: N): Expr {
+    const operands: Expr[] = [];
+    const ops: ('AND' | 'OR' | 'XOR')[] = [];
+    const walk = (node: N): void => {
+      const op = String(node['operator'] ?? '').toUpperCase();
+      if (node['type'] === 'binary_expr' && logicOps.has(op) && (node === n || !node['parentheses'])) {
+        walk(asNode(node['left'])!);
+        ops.push(logicOps.get(op)!);
+        walk(asNode(node['right'])!);
+        return;
+      }
+      const inner = asNode(node['expr']);
+      const innerOp = String(inner?.['operator'] ?? '').toUpperCase();
+      if (node['type'] === 'unary_expr' && /^(NOT|!)$/i.test(String(node['operator'])) && !node['parentheses'] && inner !== null && inner['type'] === 'binary_expr' && logicOps.has(innerOp) && !inner['parentheses']) {
+        // `NOT a AND b` read as NOT (a AND b): NOT binds to the first operand only.
+        const first = operands.length;
+        walk(inner);
+        operands[first] = { kind: 'unary', op: 'NOT', operand: operands[first]! };
+        return;
+      }
+      operands.push(this.expr(node));
+    };
+    walk(n);
+    return buildLogic(operands, ops);
   }
 
   caseExpr(n: N): Expr {
@@ -426,8 +516,13 @@ class Converter {
     if (n['over']) throw unsupported('window functions');
     if (name !== 'COUNT' && name !== 'SUM' && name !== 'AVG' && name !== 'MIN' && name !== 'MAX') throw unsupported(name);
     const args = asNode(n['args'])!;
-    const argNode = asNode(args['expr']);
-    const distinct = String(args['distinct'] ?? '').toUpperCase() === 'DISTINCT';
+    let argNode = asNode(args['expr']);
+    let distinct = String(args['distinct'] ?? '').toUpperCase() === 'DISTINCT';
+    // normalize.ts turns `SUM(DISTINCT x)` into `SUM(DISTINCT (x))`, which the grammar reads as a call DISTINCT(x).
+    if (argNode !== null && argNode['type'] === 'function' && functionName(argNode).toUpperCase() === 'DISTINCT') {
+      distinct = true;
+      argNode = asNode(asArray(asNode(argNode['args'])?.['value'])[0]);
+    }
     if (argNode !== null && argNode['type'] === 'star') return { kind: 'aggregate', name: name as AggregateName, arg: null, distinct: false };
     return { kind: 'aggregate', name: name as AggregateName, arg: this.expr(argNode), distinct };
   }
@@ -444,8 +539,72 @@ class Converter {
     if (name === 'CONVERT' && rawArgs.length === 2 && asNode(rawArgs[1])?.['type'] === 'datatype') {
       return { kind: 'cast', operand: this.expr(rawArgs[0]), target: castTarget(asNode(rawArgs[1])!) };
     }
-    return { kind: 'call', name, args: rawArgs.map((a) => this.expr(a)) };
+    // CONVERT(x USING charset): one character set here, so the value is unchanged.
+    if (name === 'CONVERT' && rawArgs.length === 1 && /^USING /i.test(String(asNode(rawArgs[0])?.['suffix'] ?? ''))) return this.expr({ ...asNode(rawArgs[0])!, suffix: null });
+    if (name === 'TRIM') return this.trimCall(rawArgs);
+    // POSITION(a IN b) arrives as POSITION(a IN (b)).
+    if (name === 'POSITION' && rawArgs.length === 1 && asNode(rawArgs[0])?.['operator'] === 'IN') {
+      const inNode = asNode(rawArgs[0])!;
+      const haystack = asNode(inNode['right'])!;
+      const hay = haystack['type'] === 'expr_list' ? asArray(haystack['value'])[0] : haystack;
+      return { kind: 'call', name: 'LOCATE', args: [this.expr(inNode['left']), this.expr(hay)] };
+    }
+    return { kind: 'call', name, args: rawArgs.flatMap((a) => this.callArg(a)) };
   }
+
+  /** A call argument: `INTERVAL n unit` becomes (n, 'UNIT'); a bare unit word (TIMESTAMPDIFF(DAY, …)) a string. */
+  callArg(raw: unknown): Expr[] {
+    const a = asNode(raw);
+    if (a?.['type'] === 'interval') return [this.expr(a['expr']), unitLiteral(a['unit'])];
+    if (a?.['type'] === 'origin' && typeof a['value'] === 'string' && /^[A-Z_]+$/i.test(a['value'])) return [unitLiteral(a['value'])];
+    return [this.expr(raw)];
+  }
+
+  /** TRIM([BOTH | LEADING | TRAILING] [remstr] FROM str) as TRIM(str, remstr, 'MODE'). */
+  trimCall(rawArgs: unknown[]): Expr {
+    let mode = 'BOTH';
+    let rest = rawArgs;
+    const first = asNode(rest[0]);
+    if (first?.['type'] === 'origin' && /^(BOTH|LEADING|TRAILING)$/i.test(String(first['value']))) {
+      mode = String(first['value']).toUpperCase();
+      rest = rest.slice(1);
+    }
+    const fromAt = rest.findIndex((x) => asNode(x)?.['type'] === 'origin' && /^from$/i.test(String(asNode(x)!['value'])));
+    if (fromAt < 0) return { kind: 'call', name: 'TRIM', args: rest.map((x) => this.expr(x)) };
+    const remstr: Expr = fromAt === 0 ? { kind: 'literal', literal: { kind: 'string', value: ' ' } } : this.expr(rest[0]);
+    return { kind: 'call', name: 'TRIM', args: [this.expr(rest[fromAt + 1]), remstr, { kind: 'literal', literal: { kind: 'string', value: mode } }] };
+  }
+}
+
+const logicOps = new Map<string, 'AND' | 'OR' | 'XOR'>([['AND', 'AND'], ['&&', 'AND'], ['OR', 'OR'], ['||', 'OR'], ['XOR', 'XOR']]);
+const logicPrecedence = { OR: 1, XOR: 2, AND: 3 } as const;
+
+/** Builds `operands[0] ops[0] operands[1] …` with AND over XOR over OR, each left-associative. */
+function buildLogic(operands: readonly Expr[], ops: readonly ('AND' | 'OR' | 'XOR')[]): Expr {
+  let pos = 0;
+  const climb = (minPrec: number): Expr => {
+    let left = operands[pos]!;
+    while (pos < ops.length && logicPrecedence[ops[pos]!] >= minPrec) {
+      const op = ops[pos]!;
+      pos++;
+      const right = climb(logicPrecedence[op] + 1);
+      left = { kind: 'binary', op, left, right };
+    }
+    return left;
+  };
+  return climb(1);
+}
+
+/** FROM items; `FROM (a JOIN b)` comes as `{ expr: [...], joins: [...] }`. */
+function fromItems(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  const n = asNode(v);
+  return n === null ? [] : [...asArray(n['expr']), ...asArray(n['joins'])];
+}
+
+/** An INTERVAL / TIMESTAMPDIFF unit as an upper-case string literal. */
+function unitLiteral(unit: unknown): Expr {
+  return { kind: 'literal', literal: { kind: 'string', value: String(unit).toUpperCase() } };
 }
 
 function setOperator(text: string): SetOperator {
@@ -466,6 +625,8 @@ function liftedExpr(lit: LiftedLiteral): Expr {
       return { kind: 'literal', literal: { kind: 'int', value: BigInt(lit.text) } };
     case 'param':
       return { kind: 'param', index: lit.index };
+    case 'list':
+      throw unsupported('a literal list here');
   }
 }
 
@@ -508,7 +669,8 @@ function binaryOp(op: string): BinaryOp {
     case 'MOD':
       return '%';
     case '!=':
-      return '<>';
+      // normalize.ts sends `<=>` as `!=` (a real `!=` arrives as `<>`).
+      return '<=>';
     case '&&':
       return 'AND';
     case '||':
@@ -528,9 +690,11 @@ function castTarget(t: N): CastTarget {
     return { kind: 'decimal', precision: p, scale: s };
   }
   if (name === 'DOUBLE' || name === 'REAL' || name === 'FLOAT') return { kind: 'double' };
-  if (name === 'CHAR' || name === 'VARCHAR' || name === 'NCHAR' || name === 'BINARY') return { kind: 'char', length: typeof t['length'] === 'number' ? t['length'] : null };
+  if (name === 'CHAR' || name === 'VARCHAR' || name === 'NCHAR') return { kind: 'char', length: typeof t['length'] === 'number' ? t['length'] : null };
   if (name === 'DATE') return { kind: 'date' };
   if (name === 'DATETIME') return { kind: 'datetime' };
+  if (name === 'TIME') return { kind: 'time' };
+  if (name === 'BINARY' || name === 'VARBINARY') return { kind: 'binary', length: typeof t['length'] === 'number' ? t['length'] : null };
   throw unsupported(`CAST AS ${name}`);
 }
 
@@ -555,6 +719,8 @@ export function exprText(e: Expr): string {
       return `${exprText(e.operand)} ${e.negated ? 'NOT ' : ''}IN (${e.list.map(exprText).join(',')})`;
     case 'inQuery':
       return `${exprText(e.operand)} IN (subquery)`;
+    case 'quantified':
+      return `${exprText(e.operand)} ${e.op} ${e.all ? 'ALL' : 'ANY'} (subquery)`;
     case 'exists':
       return 'EXISTS (subquery)';
     case 'subquery':

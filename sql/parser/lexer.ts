@@ -2,8 +2,12 @@
  * A small MySQL lexer. It serves what must happen before (or instead of) the full parser:
  * splitting a COM_QUERY text into statements, counting `?` placeholders, recognizing the
  * statements Atoll parses by hand (SHOW, SET, BEGIN …), finding the text of each select-list
- * item (MySQL names unaliased result columns after it), and the token-level normalization that
- * lets node-sql-parser accept the sqllogictest corpus (see sql/DESIGN.md).
+ * item (MySQL names unaliased result columns after it), the token-level normalization that
+ * lets node-sql-parser accept the sqllogictest corpus, and the plan cache's parameterization
+ * (`parameterize`: literals out, a cache key in; see sql/DESIGN.md, "Plan cache").
+ *
+ * It runs on every statement, so it scans character codes by hand: no regular expression
+ * per character and no slicing of the rest of the text per token.
  */
 import { SqlError } from '../../src/base/errors.js';
 
@@ -21,21 +25,35 @@ export interface Token {
   readonly end: number;
 }
 
-const identStart = /[A-Za-z_$\u0080-\uffff]/;
-const identPart = /[A-Za-z0-9_$\u0080-\uffff]/;
 const multiOps = ['<=>', '<=', '>=', '<>', '!=', '||', '&&', ':=', '<<', '>>', '->>', '->'];
+const unicodeSpace = /\s/;
+
+function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c >= 128 && unicodeSpace.test(String.fromCharCode(c));
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c >= 128;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || isDigit(c);
+}
 
 /** Tokenizes `text`; comments and white space are dropped. Throws SqlError 1064 on a bad token. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  const n = text.length;
   let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (/\s/.test(c)) {
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
       i++;
-    } else if (c === '#' || (c === '-' && text.startsWith('--', i) && (i + 2 >= text.length || /\s/.test(text[i + 2]!)))) {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (text.startsWith('/*', i)) {
+    } else if (c === 35 /* # */ || (c === 45 /* - */ && text.charCodeAt(i + 1) === 45 && (i + 2 >= n || isSpace(text.charCodeAt(i + 2))))) {
+      while (i < n && text.charCodeAt(i) !== 10) i++;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
       const close = text.indexOf('*/', i + 2);
       if (close < 0) throw syntaxError(text, i);
       i = close + 2;
@@ -49,85 +67,126 @@ export function tokenize(text: string): Token[] {
 }
 
 function readToken(text: string, i: number): Token {
-  const c = text[i]!;
-  if (c === "'" || c === '"') return readString(text, i, c);
-  if (c === '`') {
+  const c = text.charCodeAt(i);
+  if (c === 39 || c === 34) return readString(text, i, text[i]!);
+  if (c === 96 /* ` */) return readQuotedIdent(text, i);
+  if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) return readNumber(text, i);
+  if (c === 63 /* ? */) return { kind: 'param', text: '?', value: '?', start: i, end: i + 1 };
+  if (c === 64 /* @ */) return readVariable(text, i);
+  if (isIdentStart(c)) {
     let j = i + 1;
-    let value = '';
-    for (;;) {
-      if (j >= text.length) throw syntaxError(text, i);
-      if (text[j] === '`') {
-        if (text[j + 1] === '`') { value += '`'; j += 2; continue; }
-        break;
-      }
-      value += text[j];
-      j++;
-    }
-    return { kind: 'quoted', text: text.slice(i, j + 1), value, start: i, end: j + 1 };
-  }
-  if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? ''))) return readNumber(text, i);
-  if (c === '?') return { kind: 'param', text: '?', value: '?', start: i, end: i + 1 };
-  if (c === '@') {
-    let j = i + 1;
-    if (text[j] === '@') j++;
-    if (text[j] === '`' || text[j] === "'" || text[j] === '"') {
-      const inner = readToken(text, j);
-      return { kind: 'var', text: text.slice(i, inner.end), value: text.slice(i, j) + inner.value, start: i, end: inner.end };
-    }
-    while (j < text.length && (identPart.test(text[j]!) || text[j] === '.')) j++;
-    return { kind: 'var', text: text.slice(i, j), value: text.slice(i, j), start: i, end: j };
-  }
-  if (identStart.test(c)) {
-    let j = i + 1;
-    while (j < text.length && identPart.test(text[j]!)) j++;
+    while (j < text.length && isIdentPart(text.charCodeAt(j))) j++;
     const word = text.slice(i, j);
     return { kind: 'ident', text: word, value: word, start: i, end: j };
   }
   for (const op of multiOps) {
     if (text.startsWith(op, i)) return { kind: 'op', text: op, value: op, start: i, end: i + op.length };
   }
-  if ('(),;.'.includes(c)) return { kind: 'punct', text: c, value: c, start: i, end: i + 1 };
-  if ('+-*/%=<>!~^&|:'.includes(c)) return { kind: 'op', text: c, value: c, start: i, end: i + 1 };
+  const ch = text[i]!;
+  if ('(),;.'.includes(ch)) return { kind: 'punct', text: ch, value: ch, start: i, end: i + 1 };
+  if ('+-*/%=<>!~^&|:'.includes(ch)) return { kind: 'op', text: ch, value: ch, start: i, end: i + 1 };
   throw syntaxError(text, i);
+}
+
+function readQuotedIdent(text: string, i: number): Token {
+  let j = i + 1;
+  let value = '';
+  for (;;) {
+    if (j >= text.length) throw syntaxError(text, i);
+    if (text.charCodeAt(j) === 96) {
+      if (text.charCodeAt(j + 1) === 96) { value += '`'; j += 2; continue; }
+      break;
+    }
+    value += text[j];
+    j++;
+  }
+  return { kind: 'quoted', text: text.slice(i, j + 1), value, start: i, end: j + 1 };
+}
+
+function readVariable(text: string, i: number): Token {
+  let j = i + 1;
+  if (text.charCodeAt(j) === 64) j++;
+  const q = text.charCodeAt(j);
+  if (q === 96 || q === 39 || q === 34) {
+    const inner = readToken(text, j);
+    return { kind: 'var', text: text.slice(i, inner.end), value: text.slice(i, j) + inner.value, start: i, end: inner.end };
+  }
+  while (j < text.length && (isIdentPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+  return { kind: 'var', text: text.slice(i, j), value: text.slice(i, j), start: i, end: j };
 }
 
 const escapes: Record<string, string> = { '0': '\0', "'": "'", '"': '"', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '\\': '\\' };
 
 function readString(text: string, i: number, quote: string): Token {
+  const q = quote.charCodeAt(0);
   let j = i + 1;
   let value = '';
+  let runStart = j;
   for (;;) {
     if (j >= text.length) throw syntaxError(text, i);
-    const ch = text[j]!;
-    if (ch === '\\' && j + 1 < text.length) {
+    const ch = text.charCodeAt(j);
+    if (ch === 92 /* \ */ && j + 1 < text.length) {
+      value += text.slice(runStart, j);
       const next = text[j + 1]!;
       // MySQL keeps the backslash of \% and \_ (they mean something to LIKE).
       value += escapes[next] ?? (next === '%' || next === '_' ? '\\' + next : next);
       j += 2;
-    } else if (ch === quote) {
-      if (text[j + 1] === quote) { value += quote; j += 2; continue; }
+      runStart = j;
+    } else if (ch === q) {
+      if (text.charCodeAt(j + 1) === q) {
+        value += text.slice(runStart, j + 1);
+        j += 2;
+        runStart = j;
+        continue;
+      }
       break;
     } else {
-      value += ch;
       j++;
     }
   }
+  value += text.slice(runStart, j);
   return { kind: 'string', text: text.slice(i, j + 1), value, start: i, end: j + 1 };
 }
 
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
 function readNumber(text: string, i: number): Token {
-  const hex = /^0x[0-9a-fA-F]+/.exec(text.slice(i, i + 200));
-  if (hex !== null) return { kind: 'number', text: hex[0], value: hex[0], start: i, end: i + hex[0].length };
-  const m = /^(\d*\.?\d*)([eE][+-]?\d+)?/.exec(text.slice(i));
-  const s = m![0];
-  const end = i + s.length;
-  // "1abc" is an identifier in MySQL when letters follow digits directly.
-  if (end < text.length && identPart.test(text[end]!) && !/[0-9]/.test(text[end]!)) {
-    let j = end;
-    while (j < text.length && identPart.test(text[j]!)) j++;
-    if (!s.includes('.')) return { kind: 'ident', text: text.slice(i, j), value: text.slice(i, j), start: i, end: j };
+  const n = text.length;
+  if (text.charCodeAt(i) === 48 && text.charCodeAt(i + 1) === 120 /* x */ && isHexDigit(text.charCodeAt(i + 2))) {
+    let j = i + 2;
+    while (j < n && isHexDigit(text.charCodeAt(j))) j++;
+    const hex = text.slice(i, j);
+    return { kind: 'number', text: hex, value: hex, start: i, end: j };
   }
-  return { kind: 'number', text: s, value: s, start: i, end };
+  let j = i;
+  while (j < n && isDigit(text.charCodeAt(j))) j++;
+  let dot = false;
+  if (text.charCodeAt(j) === 46) {
+    dot = true;
+    j++;
+    while (j < n && isDigit(text.charCodeAt(j))) j++;
+  }
+  const e = text.charCodeAt(j);
+  if (e === 101 || e === 69) {
+    let k = j + 1;
+    const sign = text.charCodeAt(k);
+    if (sign === 43 || sign === 45) k++;
+    if (isDigit(text.charCodeAt(k))) {
+      while (k < n && isDigit(text.charCodeAt(k))) k++;
+      j = k;
+    }
+  }
+  // "1abc" is an identifier in MySQL when letters follow digits directly.
+  if (j < n && isIdentPart(text.charCodeAt(j)) && !isDigit(text.charCodeAt(j)) && !dot) {
+    let k = j;
+    while (k < n && isIdentPart(text.charCodeAt(k))) k++;
+    const word = text.slice(i, k);
+    return { kind: 'ident', text: word, value: word, start: i, end: k };
+  }
+  const s = text.slice(i, j);
+  return { kind: 'number', text: s, value: s, start: i, end: j };
 }
 
 /** SqlError 1064 pointing at `offset` of `text`, worded like MySQL's. */
@@ -137,26 +196,131 @@ export function syntaxError(text: string, offset: number): SqlError {
   return new SqlError('PARSE', `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '${near}' at line ${line}`);
 }
 
+/** One statement of a COM_QUERY text: its trimmed text and its tokens (offsets into that text). */
+export interface StatementText {
+  readonly text: string;
+  readonly tokens: readonly Token[];
+}
+
+/**
+ * The statements of one COM_QUERY text with their tokens, split on `;` outside quotes and
+ * comments, blanks dropped. The text is tokenized once; a lone statement keeps its tokens.
+ */
+export function splitStatementTexts(text: string): StatementText[] {
+  const tokens = tokenize(text);
+  const out: StatementText[] = [];
+  let start = 0;
+  let first = 0;
+  for (let i = 0; i <= tokens.length; i++) {
+    const t = tokens[i];
+    if (t !== undefined && !(t.kind === 'punct' && t.text === ';')) continue;
+    if (i > first) {
+      const raw = text.slice(start, t === undefined ? text.length : t.start);
+      const lead = raw.length - raw.trimStart().length;
+      const stmtText = raw.trim();
+      const shift = start + lead;
+      const own = tokens.slice(first, i);
+      out.push({ text: stmtText, tokens: shift === 0 ? own : own.map((k) => ({ ...k, start: k.start - shift, end: k.end - shift })) });
+    }
+    if (t !== undefined) start = t.end;
+    first = i + 1;
+  }
+  return out;
+}
+
 /** The statements of one COM_QUERY text, split on `;` outside quotes and comments, blanks dropped. */
 export function splitStatements(text: string): string[] {
-  const tokens = tokenize(text);
-  const out: string[] = [];
-  let start = 0;
-  let sawToken = false;
-  for (const t of tokens) {
-    if (t.kind === 'punct' && t.text === ';') {
-      if (sawToken) out.push(text.slice(start, t.start).trim());
-      start = t.end;
-      sawToken = false;
-    } else {
-      sawToken = true;
-    }
-  }
-  if (sawToken) out.push(text.slice(start).trim());
-  return out;
+  return splitStatementTexts(text).map((s) => s.text);
 }
 
 /** True when `token` is the keyword `word` (case-insensitive, unquoted). */
 export function isWord(token: Token | undefined, word: string): boolean {
-  return token !== undefined && token.kind === 'ident' && token.text.toUpperCase() === word;
+  return token !== undefined && token.kind === 'ident' && token.text.length === word.length && token.text.toUpperCase() === word;
+}
+
+// ---- Parameterization for the plan cache ----
+
+/** What kind of literal a plan-cache slot holds. */
+export type SlotKind = 'int' | 'string';
+
+/** One literal lifted out of a statement by `parameterize`. */
+export interface LiteralSlot {
+  readonly kind: SlotKind;
+  /** The literal's value: a bigint for 'int', the decoded string for 'string'. */
+  readonly value: bigint | string;
+  /** The literal as written (MySQL names unaliased result columns after the source text). */
+  readonly source: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A statement with its literals lifted out: `key` is equal for texts that differ only in them. */
+export interface ParameterizedStatement {
+  readonly key: string;
+  readonly slots: readonly LiteralSlot[];
+}
+
+/** Statements whose literals are lifted; others (DDL, SET, SHOW …) are keyed by their whole text. */
+const cacheableFirstWords = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'WITH']);
+/** Type names whose `(n[, m])` arguments are part of the type, not values. */
+const typeNames = new Set([
+  'CHAR', 'VARCHAR', 'NCHAR', 'NVARCHAR', 'BINARY', 'VARBINARY', 'DECIMAL', 'DEC', 'NUMERIC', 'FIXED', 'FLOAT', 'DOUBLE', 'REAL',
+  'INT', 'INTEGER', 'TINYINT', 'SMALLINT', 'MEDIUMINT', 'BIGINT', 'BIT', 'DATETIME', 'TIME', 'TIMESTAMP', 'YEAR', 'TEXT', 'BLOB',
+]);
+/** Integers with more digits stay in the key: the grammar reads them through a JS number. */
+const intSlotDigitsMax = 15;
+
+/**
+ * Lifts the literals of one statement out of its text (DESIGN.md, "Plan cache"): integers of
+ * at most 15 digits and lone string literals become slots; in `key` each is replaced by a
+ * marker of its kind (a NUL byte, which cannot occur outside a literal). Everything else —
+ * white space, comments, `?`, decimals, type arguments like CHAR(10), strings with an
+ * introducer or next to another string — stays in the key as written. Returns a key without
+ * slots for statements that are not queries or DML.
+ */
+export function parameterize(text: string, tokens: readonly Token[]): ParameterizedStatement {
+  const first = tokens[0];
+  if (first === undefined || !(first.text === '(' || (first.kind === 'ident' && cacheableFirstWords.has(first.text.toUpperCase())))) {
+    return { key: text, slots: [] };
+  }
+  const slots: LiteralSlot[] = [];
+  const parts: string[] = [];
+  const typeParens: boolean[] = [];
+  let last = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct') {
+      if (t.text === '(') {
+        const prev = tokens[i - 1];
+        typeParens.push(prev !== undefined && prev.kind === 'ident' && typeNames.has(prev.text.toUpperCase()));
+      } else if (t.text === ')') typeParens.pop();
+      continue;
+    }
+    const kind = slotKindOf(tokens, i, typeParens[typeParens.length - 1] === true);
+    if (kind === null) continue;
+    parts.push(text.slice(last, t.start), kind === 'int' ? '\0i' : '\0s');
+    last = t.end;
+    slots.push({ kind, value: kind === 'int' ? BigInt(t.text) : t.value, source: t.text, start: t.start, end: t.end });
+  }
+  if (slots.length === 0) return { key: text, slots };
+  parts.push(text.slice(last));
+  return { key: parts.join(''), slots };
+}
+
+function slotKindOf(tokens: readonly Token[], i: number, inTypeArgs: boolean): SlotKind | null {
+  const t = tokens[i]!;
+  if (t.kind === 'number') {
+    if (inTypeArgs || t.text.length > intSlotDigitsMax) return null;
+    for (let k = 0; k < t.text.length; k++) if (!isDigit(t.text.charCodeAt(k))) return null;
+    return 'int';
+  }
+  if (t.kind === 'string') {
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    if (prev?.kind === 'string' || next?.kind === 'string') return null;
+    // _utf8mb4'x', N'x', X'41', B'01': the prefix changes what the literal is.
+    if (prev !== undefined && prev.kind === 'ident' && prev.end === t.start) return null;
+    return 'string';
+  }
+  return null;
 }

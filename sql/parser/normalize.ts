@@ -3,20 +3,26 @@
  *
  * - `SELECT ALL` and `AGG(ALL x)`: the redundant ALL is dropped.
  * - `AGG(DISTINCT expr)`: the argument is parenthesized, which the grammar accepts.
+ * - `NOT (` and `CASE (` become `NOT +(` / `CASE +(`: NOT keeps MySQL's low precedence
+ *   (`NOT (a) IS NULL`) and the grammar accepts `CASE (x) WHEN`.
  * - String literals, `?` placeholders and literals the grammar misreads (`1e3`, `0x41`) become
  *   `'$atoll_lit_N'` tokens; the converter maps them back through `literals`, so escapes,
  *   adjacent-string concatenation and placeholder numbering follow MySQL, not the grammar.
  * - `DEFAULT` as a value (`VALUES (1, DEFAULT)`) becomes a call `__atoll_default()`.
  * - `CURRENT_USER` without parentheses becomes `CURRENT_USER()`.
+ * - `<=>` becomes `!=` and `!=` becomes `<>` (the grammar lacks `<=>`; convert-ast maps back).
+ * - `VALUES ()` becomes `VALUES (__atoll_empty_row())`; an empty column list `INSERT INTO t ()` goes.
  */
-import { isWord, type Token } from './lexer.js';
+import { isWord, syntaxError, type Token } from './lexer.js';
 
 /** A literal lifted out of the text by normalization. */
 export type LiftedLiteral =
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'float'; readonly text: string }
   | { readonly kind: 'hex'; readonly text: string }
-  | { readonly kind: 'param'; readonly index: number };
+  | { readonly kind: 'param'; readonly index: number }
+  /** A long IN (…) list of literals, lifted whole: the grammar takes seconds over 100,000 items. */
+  | { readonly kind: 'list'; readonly items: readonly ({ readonly kind: 'number'; readonly text: string } | { readonly kind: 'string'; readonly value: string })[] };
 
 /** The rewritten text and what was lifted out of it. */
 export interface NormalizedStatement {
@@ -24,6 +30,9 @@ export interface NormalizedStatement {
   readonly literals: readonly LiftedLiteral[];
   readonly paramCount: number;
 }
+
+/** The prefix of the named parameter a `?` in LIMIT becomes (`:atoll_p3` is placeholder 3). */
+export const limitParamPrefix = 'atoll_p';
 
 /** The prefix of a lifted literal's string token. */
 export const liftedPrefix = '$atoll_lit_';
@@ -48,7 +57,17 @@ export function normalizeTokens(text: string, tokens: readonly Token[]): Normali
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
     let replacement = t.text;
-    if (t.kind === 'string') {
+    const list = isWord(t, 'IN') && next?.text === '(' ? literalList(tokens, i + 1) : undefined;
+    if (list !== undefined) {
+      replacement = `IN (${lift({ kind: 'list', items: list.items })})`;
+      i = list.close;
+      last = tokens[i]!.end;
+    } else if (t.kind === 'ident' && next?.kind === 'string' && next.start === t.end && /^(x|b|n|_[a-z0-9]+)$/i.test(t.text)) {
+      // X'4142', B'0100', N'text', _utf8mb4'text': a prefixed string literal.
+      replacement = lift({ kind: 'string', value: prefixedString(t.text, next.value, text, t.start) });
+      i++;
+      last = next.end;
+    } else if (t.kind === 'string') {
       let value = t.value;
       while (tokens[i + 1]?.kind === 'string') {
         i++;
@@ -61,18 +80,37 @@ export function normalizeTokens(text: string, tokens: readonly Token[]): Normali
     } else if (t.kind === 'number' && /[eE]/.test(t.text)) {
       replacement = lift({ kind: 'float', text: t.text });
     } else if (t.kind === 'param') {
-      replacement = isLimitPosition(tokens, i) ? '?' : lift({ kind: 'param', index: paramCount });
+      // The grammar takes no string in LIMIT; a named parameter carries the index instead.
+      replacement = isLimitPosition(tokens, i) ? `:${limitParamPrefix}${paramCount}` : lift({ kind: 'param', index: paramCount });
       paramCount++;
     } else if (isWord(t, 'ALL') && (isWord(prev, 'SELECT') || (prev?.text === '(' && isAggregateAt(tokens, i - 2)))) {
       replacement = '';
     } else if (isWord(t, 'DISTINCT') && prev?.text === '(' && isAggregateAt(tokens, i - 2)) {
       const close = matchingClose(tokens, i - 1);
-      if (close !== undefined && close > i + 2) {
+      // The grammar takes DISTINCT only before a bare column, and only in COUNT: a
+      // parenthesized argument parses everywhere (convert-ast reads it back).
+      if (close !== undefined && close > i + 1 && !hasTopLevelComma(tokens, i, close)) {
         replacement = 'DISTINCT (';
         closeParenInsertions.set(close, (closeParenInsertions.get(close) ?? 0) + 1);
       }
+    } else if ((isWord(t, 'NOT') || isWord(t, 'CASE')) && next?.kind === 'punct' && next.text === '(') {
+      // The grammar reads `NOT (x) IS NULL` as a call NOT(x) bound tighter than IS (MySQL
+      // gives NOT a lower precedence than comparisons) and rejects `CASE (x) WHEN`. A unary
+      // `+` (a no-op) in between keeps both operators.
+      replacement = `${t.text} +`;
     } else if (isWord(t, 'DEFAULT') && isValuePosition(prev, next)) {
       replacement = '__atoll_default()';
+    } else if (t.kind === 'punct' && t.text === '(' && next?.kind === 'punct' && next.text === ')' && isEmptyRowPosition(tokens, i)) {
+      // VALUES () and INSERT INTO t () VALUES …: an empty row or column list (convert-ast reads it back).
+      replacement = isWord(tokens[i + 2], 'VALUES') || isWord(tokens[i + 2], 'VALUE') || isWord(tokens[i + 2], 'SELECT') ? '' : '(__atoll_empty_row()';
+      if (replacement === '') {
+        i++;
+        last = next.end;
+      }
+    } else if (t.kind === 'op' && (t.text === '<=>' || t.text === '!=')) {
+      // The grammar has no `<=>`: it travels as `!=` (same precedence) and every real `!=`
+      // as `<>`; convert-ast maps `!=` back to `<=>`.
+      replacement = t.text === '<=>' ? '!=' : '<>';
     } else if (isWord(t, 'CURRENT_USER') && next?.text !== '(') {
       replacement = 'CURRENT_USER()';
     }
@@ -81,6 +119,64 @@ export function normalizeTokens(text: string, tokens: readonly Token[]): Normali
   }
   out.push(text.slice(last));
   return { text: out.join(''), literals, paramCount };
+}
+
+/** Shortest IN list lifted whole (shorter ones parse fast enough as they are). */
+const liftedListItemsMin = 64;
+
+/** The literals of `( lit, lit, … )` opening at `open`, when long enough and nothing but literals. */
+function literalList(tokens: readonly Token[], open: number): { items: Extract<LiftedLiteral, { kind: 'list' }>['items'][number][]; close: number } | undefined {
+  const items: Extract<LiftedLiteral, { kind: 'list' }>['items'][number][] = [];
+  let j = open + 1;
+  for (;;) {
+    let sign = '';
+    if (tokens[j]?.kind === 'op' && (tokens[j]!.text === '-' || tokens[j]!.text === '+')) sign = tokens[j++]!.text === '-' ? '-' : '';
+    const t = tokens[j];
+    if (t === undefined) return undefined;
+    if (t.kind === 'number' && !/^0x/i.test(t.text)) items.push({ kind: 'number', text: sign + t.text });
+    else if (t.kind === 'string' && sign === '' && tokens[j + 1]?.kind !== 'string') items.push({ kind: 'string', value: t.value });
+    else return undefined;
+    const sep = tokens[j + 1];
+    if (sep?.text === ')') return items.length >= liftedListItemsMin ? { items, close: j + 1 } : undefined;
+    if (sep?.text !== ',') return undefined;
+    j += 2;
+  }
+}
+
+/** The value of a prefixed string literal (hex and bit strings decode to their bytes as text). */
+function prefixedString(prefix: string, body: string, text: string, at: number): string {
+  const p = prefix.toLowerCase();
+  if (p === 'x') {
+    if (body.length % 2 !== 0 || !/^[0-9a-f]*$/i.test(body)) throw syntaxError(text, at);
+    return new TextDecoder().decode(Uint8Array.from(body.match(/../g) ?? [], (h) => parseInt(h, 16)));
+  }
+  if (p === 'b') {
+    if (!/^[01]*$/.test(body)) throw syntaxError(text, at);
+    const bits = body.padStart(Math.ceil(body.length / 8) * 8, '0');
+    return new TextDecoder().decode(Uint8Array.from(bits.match(/.{8}/g) ?? [], (b) => parseInt(b, 2)));
+  }
+  return body;
+}
+
+/** `()` right after VALUES, after `),` in a VALUES list, or as the column list of INSERT INTO t. */
+function isEmptyRowPosition(tokens: readonly Token[], i: number): boolean {
+  const prev = tokens[i - 1];
+  if (isWord(prev, 'VALUES') || isWord(prev, 'VALUE')) return true;
+  if (prev?.text === ',' && tokens[i - 2]?.text === ')') return tokens.slice(0, i).some((t) => isWord(t, 'VALUES') || isWord(t, 'VALUE'));
+  const after = tokens[i + 2];
+  return (prev?.kind === 'ident' || prev?.kind === 'quoted') && (isWord(after, 'VALUES') || isWord(after, 'VALUE') || isWord(after, 'SELECT')) && tokens.some((t) => isWord(t, 'INSERT') || isWord(t, 'REPLACE'));
+}
+
+function hasTopLevelComma(tokens: readonly Token[], from: number, to: number): boolean {
+  let depth = 0;
+  for (let j = from; j < to; j++) {
+    const t = tokens[j]!;
+    if (t.kind !== 'punct') continue;
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth--;
+    else if (t.text === ',' && depth === 0) return true;
+  }
+  return false;
 }
 
 function isAggregateAt(tokens: readonly Token[], i: number): boolean {

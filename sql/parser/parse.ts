@@ -14,6 +14,7 @@ import { convertStatement } from './convert-ast.js';
 import { isWord, syntaxError, tokenize, type Token } from './lexer.js';
 import { parseExternal } from './node-sql-parser.js';
 import { normalizeTokens, selectItemTexts } from './normalize.js';
+import { parseSchemaStatement } from './parse-schema.js';
 
 /** A parsed statement and how many `?` placeholders it has. */
 export interface ParsedStatement {
@@ -25,7 +26,7 @@ export interface ParsedStatement {
 export function parseStatement(text: string): ParsedStatement {
   const tokens = tokenize(text);
   if (tokens.length === 0) throw new SqlError('EMPTY_QUERY', 'Query was empty');
-  const hand = parseByHand(text, tokens);
+  const hand = parseByHand(text, tokens) ?? parseSchemaStatement(text, tokens);
   if (hand !== null) return { statement: hand, paramCount: tokens.filter((t) => t.kind === 'param').length };
   const normalized = normalizeTokens(text, tokens);
   let ast;
@@ -35,7 +36,14 @@ export function parseStatement(text: string): ParsedStatement {
     if (e instanceof SqlError) throw e;
     throw externalSyntaxError(text, e);
   }
-  const statement = convertStatement(ast, { literals: normalized.literals, itemTexts: selectItemTexts(text, tokens) });
+  let statement: Statement;
+  try {
+    statement = convertStatement(ast, { literals: normalized.literals, itemTexts: selectItemTexts(text, tokens) });
+  } catch (e) {
+    // A 10,000-deep expression exhausts the converter's stack: a syntax error for that statement.
+    if (e instanceof RangeError) throw new SqlError('PARSE', 'You have an error in your SQL syntax; the expression nests too deeply');
+    throw e;
+  }
   return { statement, paramCount: normalized.paramCount };
 }
 
@@ -180,9 +188,10 @@ function parseShow(c: Cursor): ShowStatement {
   if (c.word('VARIABLES')) return { kind: 'showVariables', global, like: likeClause(c) };
   if (c.word('STATUS')) return { kind: 'showStatus', like: likeClause(c) };
   if (c.word('WARNINGS') || c.word('ERRORS')) {
+    const errorsOnly = isWord(c.tokens[c.pos - 1], 'ERRORS');
     if (c.word('LIMIT')) while (!c.atEnd()) c.pos++;
     c.expectEnd();
-    return { kind: 'showWarnings' };
+    return { kind: 'showWarnings', errorsOnly };
   }
   if (c.word('ENGINES')) {
     c.expectEnd();

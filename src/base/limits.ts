@@ -15,6 +15,13 @@ export const limits = {
   expressionDepthMax: 1000,
   /** Most rows one statement may materialize in memory (sort, aggregate, join build side). */
   statementRowsMax: 5_000_000,
+  /**
+   * Most row combinations one statement's joins may examine (errno 1104 past it): a cross join
+   * of large tables that a WHERE clause filters to nothing still ends, with an error.
+   */
+  statementRowsExaminedMax: 50_000_000,
+  /** Most elements of one IN (…) list. */
+  inListElementsMax: 1_000_000,
   /** Most prepared statements one connection may hold (MySQL's max_prepared_stmt_count per session). */
   preparedStatementsPerConnectionMax: 16_382,
   /** Most placeholders in one prepared statement. */
@@ -35,6 +42,21 @@ export const limits = {
   storageKeyBytesMax: 960,
   /** Most writes one MVCC commit may carry. */
   storageCommitWritesMax: 100_000,
+  /** Statements (parameterized texts) the plan cache of one SQL engine remembers. */
+  planCacheEntriesMax: 4096,
+  /** Longest statement text the plan cache keeps a template of; longer ones are parsed every time. */
+  planCacheStatementCharsMax: 64 * 1024,
+  /**
+   * Total characters of cached statement keys. A template's tree takes roughly 10–20 times its
+   * text, so this bounds the cache's memory (about 80 MB at worst) together with the entry count.
+   */
+  planCacheCharsMax: 4 * 1024 * 1024,
+  /**
+   * Times an autocommit statement is run again after a write conflict or deadlock (errno 1213)
+   * before the client sees it. Under REPEATABLE READ every waiter for a hot row but one loses
+   * each round, so this bounds how many concurrent writers of one row all succeed.
+   */
+  autocommitConflictRetriesMax: 32,
   /** Longest a sqllogictest record (or a connect) may take before it counts as failed. */
   sltRecordTimeoutMs: 30_000,
   /** Lines of `atoll sql` history kept in ~/.atoll_history. */
