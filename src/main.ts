@@ -14,6 +14,8 @@ import { staticUsers } from './mysql/auth.js';
 import { startMysqlServer } from './mysql/server.js';
 import { startRpcServer } from './transport/grpc-transport.js';
 import { LocalTxnKv } from './txn/local-txn-kv.js';
+import { startVersionGc } from './txn/version-gc.js';
+import { limits } from './base/limits.js';
 import { isFatalStorageError } from '../storage/engine.js';
 import { openLmdbMvccStore } from '../storage/lmdb-mvcc-store.js';
 import { SqlEngine } from '../sql/sql-engine.js';
@@ -57,6 +59,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       process.exit(70);
     },
   });
+  const gc = startVersionGc({ store, kv, intervalMs: limits.gcIntervalMs, versionsVisitedPerTurnMax: limits.gcVersionsVisitedPerTurnMax, logger: createLogger('gc') });
   const engine = new SqlEngine({ kv, clock: systemClock, logger: createLogger('sql') });
   await engine.init();
   const mysql = await startMysqlServer({
@@ -89,6 +92,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     async stop() {
       await new Promise<void>((done) => http.close(() => done()));
       await rpc.close();
+      await gc.stop();
       await mysql.close();
       await store.close();
       logger.info('node stopped');

@@ -61,4 +61,8 @@ export const limits = {
   sltRecordTimeoutMs: 30_000,
   /** Lines of `atoll sql` history kept in ~/.atoll_history. */
   shellHistoryLinesMax: 1000,
+  /** Pause between two turns of MVCC version garbage collection. */
+  gcIntervalMs: 1_000,
+  /** Versions one GC turn may look at (bounds the time it holds the event loop). */
+  gcVersionsVisitedPerTurnMax: 20_000,
 } as const;

@@ -41,6 +41,8 @@ export class LocalTxnKv implements TxnKv {
   private visibleTs: Timestamp;
   private nextOwner = 1;
   readonly locks: LockTable;
+  /** Open transactions (lock owner → snapshot), for the GC safe point. */
+  private readonly openSnapshots = new Map<number, Timestamp>();
 
   constructor(
     private readonly store: MvccStore,
@@ -53,7 +55,25 @@ export class LocalTxnKv implements TxnKv {
 
   /** Starts a transaction reading at the newest visible commit. */
   begin(options: BeginOptions = {}): Txn {
-    return new LocalTxn(this, this.store, this.visibleTs, options.readOnly ?? false, this.nextOwner++, options.isolation ?? 'REPEATABLE-READ');
+    const owner = this.nextOwner++;
+    this.openSnapshots.set(owner, this.visibleTs);
+    return new LocalTxn(this, this.store, this.visibleTs, options.readOnly ?? false, owner, options.isolation ?? 'REPEATABLE-READ');
+  }
+
+  /** Called once when a transaction commits or rolls back. */
+  finished(owner: number): void {
+    this.openSnapshots.delete(owner);
+    this.locks.releaseAll(owner);
+  }
+
+  /**
+   * The oldest timestamp any open or future transaction may read at: versions older than the
+   * newest one at or below it are garbage.
+   */
+  safePointTs(): Timestamp {
+    let oldest = this.visibleTs;
+    for (const ts of this.openSnapshots.values()) if (ts < oldest) oldest = ts;
+    return oldest;
   }
 
   /** The newest durable commit: what a locking (current) read sees. */
@@ -192,13 +212,13 @@ class LocalTxn implements Txn {
       return { commitTs };
     } finally {
       // Strict two-phase locking: locks go only once the commit is durable (or failed).
-      this.kv.locks.releaseAll(this.owner);
+      this.kv.finished(this.owner);
     }
   }
 
   rollback(): void {
     this.finished = true;
-    this.kv.locks.releaseAll(this.owner);
+    this.kv.finished(this.owner);
   }
 
   /** The timestamp this transaction reads `key` at: its current read under a lock, else its snapshot. */
