@@ -6,7 +6,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const run = (cmd) => execSync(cmd, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+const run = (cmd) => {
+  try {
+    execSync(cmd, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    process.stderr.write(`atoll: '${cmd}' failed (its errors are above)\n`);
+    process.exit(1);
+  }
+};
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 
 const stamp = join(root, 'node_modules', '.package-lock.json');
