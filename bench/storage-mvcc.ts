@@ -2,7 +2,8 @@
  * Storage benchmark: MVCC point get vs a raw LMDB get, MVCC scan rows/s (plain and with a
  * pushed-down filter), and durable Raft log appends/s with 1, 8 and 64 concurrent appenders
  * (each appender its own Raft group, as on a multi-Raft node). Runs in a temporary directory
- * on the machine's disk (or in `workDir`) and removes it. Figures are named camelCase with
+ * on the machine's disk (or in `workDir`) and removes it; `logCpu…PerAppendUs` is the process CPU
+ * time per append, the figure that disk noise hardly moves. Figures are named camelCase with
  * their unit last (`…PerSec`), as `bench/module-bench.ts` reads them.
  * Standalone: `node dist/bench/storage-mvcc.js`; through the harness: `npm run bench -- storage`.
  */
@@ -83,6 +84,7 @@ async function benchAppends(env: LmdbEnv, windowMs: number): Promise<Record<stri
   let groupBase = 0;
   for (const appenders of [1, 8, 64]) {
     const commitsBefore = env.groupCommits;
+    const cpuBefore = process.cpuUsage();
     let appended = 0;
     const deadline = performance.now() + windowMs;
     const started = performance.now();
@@ -98,6 +100,10 @@ async function benchAppends(env: LmdbEnv, windowMs: number): Promise<Record<stri
     const seconds = (performance.now() - started) / 1000;
     out[`logAppends${appenders}xPerSec`] = Math.round(appended / seconds);
     out[`logFsyncs${appenders}xPerSec`] = Math.round((env.groupCommits - commitsBefore) / seconds);
+    // Process CPU (user + system, fsync syscalls included) per append: unlike appends/s it
+    // barely moves with how slow the shared disk is today.
+    const cpu = process.cpuUsage(cpuBefore);
+    out[`logCpu${appenders}xPerAppendUs`] = Math.round(((cpu.user + cpu.system) / Math.max(1, appended)) * 10) / 10;
     groupBase += appenders;
   }
   return out;

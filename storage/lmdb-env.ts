@@ -50,8 +50,25 @@ export interface LmdbEnvOptions {
 interface QueuedBatch {
   readonly db: Database<Buffer, Buffer>;
   readonly ops: readonly KvOp[];
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
+}
+
+/**
+ * The batches of one group commit and the one promise they all share: it resolves after the
+ * transaction carrying them returned (fdatasync done), or rejects when it failed. One promise
+ * per group, not per batch, keeps a 64-append group from paying 64 promise constructions.
+ */
+class PendingGroup {
+  readonly batches: QueuedBatch[] = [];
+  readonly done: Promise<void>;
+  resolve!: () => void;
+  reject!: (error: Error) => void;
+
+  constructor() {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 }
 
 /** Opens (creating if needed) the LMDB environment at `options.path`. */
@@ -69,8 +86,8 @@ export function openLmdbEnv(options: LmdbEnvOptions): LmdbEnv {
 
 class LmdbEnvImpl implements LmdbEnv {
   private readonly tables = new Map<string, OrderedKv>();
-  private queue: QueuedBatch[] = [];
-  private flushScheduled = false;
+  /** The group the current loop turn's batches join; undefined when none is queued. */
+  private pending: PendingGroup | undefined;
   private failure: StorageFatalError | undefined;
   private closed = false;
   groupCommits = 0;
@@ -113,55 +130,59 @@ class LmdbEnvImpl implements LmdbEnv {
       // Every value we store carries a checksum header; an empty one would be a bug upstream.
       if (op.op === 'put') assert(op.value.length > 0, 'lmdb: empty values are not stored');
     }
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ db, ops, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    let group = this.pending;
+    if (group === undefined) {
+      group = this.pending = new PendingGroup();
+      setImmediate(() => this.flush());
+    }
+    group.batches.push({ db, ops });
+    return group.done;
   }
 
   /** Writes every queued batch in one synchronous, durable LMDB transaction. */
   private flush(): void {
-    this.flushScheduled = false;
-    const batches = this.queue;
-    this.queue = [];
-    if (batches.length === 0) return;
+    const group = this.pending;
+    this.pending = undefined;
+    if (group === undefined) return;
     try {
       this.root.transactionSync(() => {
-        for (const b of batches) applyOps(b.db, b.ops);
+        for (const b of group.batches) applyOps(b.db, b.ops);
         this.beforeCommit?.();
       });
     } catch (cause) {
       // A failed commit (fsync error, full disk) leaves the page cache untrustworthy: stop writing.
       this.failure = new StorageFatalError(`lmdb commit failed at ${this.path}`, { cause });
       log.error('durable write failed; storage is stopped', { path: this.path, error: String(cause) });
-      for (const b of batches) b.reject(this.failure);
+      group.reject(this.failure);
       return;
     }
     this.groupCommits++;
-    for (const b of batches) b.resolve();
+    group.resolve();
   }
 }
 
 function checkKey(key: Uint8Array): void {
-  assert(key.length > 0 && key.length <= LMDB_KEY_BYTES_MAX, `lmdb: key of ${key.length} bytes`);
+  // The message is built only on failure: this runs for every op of every batch.
+  if (!(key.length > 0 && key.length <= LMDB_KEY_BYTES_MAX)) assert(false, `lmdb: key of ${key.length} bytes`);
 }
 
+/**
+ * lmdb-js copies keys into its own buffer (keys.js `target.set`) and takes any Uint8Array value
+ * by its ArrayBuffer and offset (write.js), so our arrays go in as they are: no Buffer wrappers.
+ */
 function applyOps(db: Database<Buffer, Buffer>, ops: readonly KvOp[]): void {
   for (const op of ops) {
-    if (op.op === 'put') db.putSync(asBuffer(op.key), asBuffer(op.value));
-    else if (op.op === 'remove') db.removeSync(asBuffer(op.key));
+    if (op.op === 'put') db.putSync(op.key as Buffer, op.value as Buffer);
+    else if (op.op === 'remove') db.removeSync(op.key as Buffer);
     else if (op.op === 'removeIfValue') {
       // Reads inside transactionSync see this transaction's own writes (checked), so a head
       // rewritten earlier in the same batch is compared as rewritten.
-      const current = db.getBinary(asBuffer(op.key));
-      if (current !== undefined && compareBytes(current, op.value) === 0) db.removeSync(asBuffer(op.key));
+      const current = db.getBinary(op.key as Buffer);
+      if (current !== undefined && compareBytes(current, op.value) === 0) db.removeSync(op.key as Buffer);
     }
     else {
       // Collect first: deleting under a live cursor is not something to rely on.
-      const keys = [...db.getKeys({ start: asBuffer(op.start), end: asBuffer(op.end) })];
+      const keys = [...db.getKeys({ start: op.start as Buffer, end: op.end as Buffer })];
       for (const key of keys) db.removeSync(key);
     }
   }
@@ -203,8 +224,4 @@ function plain(buf: Buffer): Uint8Array;
 function plain(buf: Buffer | undefined): Uint8Array | undefined;
 function plain(buf: Buffer | undefined): Uint8Array | undefined {
   return buf === undefined ? undefined : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-}
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

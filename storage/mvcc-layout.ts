@@ -169,14 +169,36 @@ export function metaKey(name: string): Uint8Array {
   return out;
 }
 
+/** Bytes before the payload of a stored value: crc32c(be32) ‖ kind. */
+export const STORED_VALUE_HEADER_BYTES = 5;
+
 /** The stored form of a value: checksum, kind, payload. */
 export function encodeStoredValue(key: Uint8Array, kind: ValueKind, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(5 + payload.length);
+  const out = new Uint8Array(STORED_VALUE_HEADER_BYTES + payload.length);
   out[4] = kind;
-  out.set(payload, 5);
-  const crc = crc32c(out.subarray(4), crc32c(key));
-  new DataView(out.buffer).setUint32(0, crc);
+  out.set(payload, STORED_VALUE_HEADER_BYTES);
+  writeBe32(out, 0, crc32c(out, crc32c(key), 4));
   return out;
+}
+
+/**
+ * Seals a stored value built in place, for hot paths that put a key and its value in one
+ * allocation: `bytes[valueAt + 5, valueEnd)` already holds the payload; this writes the kind and
+ * the checksum over the key `bytes[keyAt, keyEnd)`, the kind and the payload — exactly the
+ * bytes `encodeStoredValue` would produce.
+ */
+export function sealStoredValue(bytes: Uint8Array, key: { readonly at: number; readonly end: number }, valueAt: number, valueEnd: number, kind: ValueKind): void {
+  assert(key.at < key.end && valueAt + STORED_VALUE_HEADER_BYTES <= valueEnd && valueEnd <= bytes.length, 'mvcc: bad stored value bounds');
+  bytes[valueAt + 4] = kind;
+  writeBe32(bytes, valueAt, crc32c(bytes, crc32c(bytes, 0, key.at, key.end), valueAt + 4, valueEnd));
+}
+
+/** Big-endian u32 at `at`, byte by byte: no DataView (which would materialize a small array's buffer). */
+function writeBe32(out: Uint8Array, at: number, value: number): void {
+  out[at] = value >>> 24;
+  out[at + 1] = (value >>> 16) & 0xff;
+  out[at + 2] = (value >>> 8) & 0xff;
+  out[at + 3] = value & 0xff;
 }
 
 /** A stored value after its checksum was verified. */

@@ -18,7 +18,8 @@
 import { assert } from '../src/base/assert.js';
 import type { LogIndex, LogStreamId, NodeId, Term } from '../src/base/ids.js';
 import { logIndex, logStreamId, nodeId, term as asTerm } from '../src/base/ids.js';
-import { decodeStoredValue, encodeStoredValue, ValueKind } from './mvcc-layout.js';
+import { ByteSlab } from './byte-slab.js';
+import { decodeStoredValue, encodeStoredValue, sealStoredValue, STORED_VALUE_HEADER_BYTES, ValueKind } from './mvcc-layout.js';
 import { createMemoryOrderedKv, type KvOp, type OrderedKv } from './ordered-kv.js';
 
 /** One log entry as stored. */
@@ -104,15 +105,15 @@ class OrderedKvRaftLogStore implements RaftLogStore {
     assert(entries.length > 0, 'raft log: empty append');
     const tail = this.tail(group);
     const first = entries[0]!.index;
-    assert(first > tail.compacted && first <= tail.last + 1, `raft log ${group}: append at ${first} outside (${tail.compacted}, ${tail.last + 1}]`);
+    // Messages are built only on failure: this is the per-entry hot path of every Raft group.
+    if (!(first > tail.compacted && first <= tail.last + 1)) assert(false, `raft log ${group}: append at ${first} outside (${tail.compacted}, ${tail.last + 1}]`);
     const ops: KvOp[] = [];
     if (first <= tail.last) ops.push({ op: 'removeRange', start: entryKey(group, first), end: entryKey(group, INDEX_MAX) });
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       assert(e.index === first + i, 'raft log: entries not contiguous');
       assert(i === 0 || e.term >= entries[i - 1]!.term, 'raft log: terms decrease');
-      const key = entryKey(group, e.index);
-      ops.push({ op: 'put', key, value: encodeStoredValue(key, ValueKind.LogEntry, concat(u64(e.term), e.data)) });
+      ops.push(entryPut(group, e));
     }
     tail.last = entries[entries.length - 1]!.index;
     return this.kv.write(ops);
@@ -236,22 +237,54 @@ class OrderedKvRaftLogStore implements RaftLogStore {
   }
 }
 
+const GROUP_KEY_BYTES = 5;
+const ENTRY_KEY_BYTES = 13;
+/** Where an entry's stored value, its term and its data start in its `entryPut` allocation. */
+const ENTRY_VALUE_AT = ENTRY_KEY_BYTES;
+const ENTRY_TERM_AT = ENTRY_VALUE_AT + STORED_VALUE_HEADER_BYTES;
+const ENTRY_DATA_AT = ENTRY_TERM_AT + 8;
+const ENTRY_KEY_SPAN = { at: 0, end: ENTRY_KEY_BYTES } as const;
+/** Where appended entries are encoded: see `byte-slab.ts` for why not one array each. */
+const entrySlab = new ByteSlab();
+
+function checkGroup(group: LogStreamId): void {
+  if (!(Number.isInteger(group) && group >= 0 && group <= 0xffffffff)) assert(false, `raft log: bad group ${group}`);
+}
+
 function groupKey(prefix: number, group: LogStreamId): Uint8Array {
-  assert(Number.isInteger(group) && group >= 0 && group <= 0xffffffff, `raft log: bad group ${group}`);
-  const out = new Uint8Array(5);
+  checkGroup(group);
+  const out = new Uint8Array(GROUP_KEY_BYTES);
   out[0] = prefix;
-  new DataView(out.buffer).setUint32(1, group);
+  writeU32(out, 1, group);
   return out;
 }
 
 function entryKey(group: LogStreamId, index: number): Uint8Array {
-  assert(Number.isSafeInteger(index) && index >= 0, `raft log: bad index ${index}`);
-  const out = new Uint8Array(13);
-  out.set(groupKey(ENTRY, group));
-  const view = new DataView(out.buffer);
-  view.setUint32(5, Math.floor(index / 2 ** 32));
-  view.setUint32(9, index >>> 0);
+  const out = new Uint8Array(ENTRY_KEY_BYTES);
+  writeEntryKey(out, group, index);
   return out;
+}
+
+function writeEntryKey(out: Uint8Array, group: LogStreamId, index: number): void {
+  checkGroup(group);
+  if (!(Number.isSafeInteger(index) && index >= 0)) assert(false, `raft log: bad index ${index}`);
+  out[0] = ENTRY;
+  writeU32(out, 1, group);
+  writeU64(out, 5, index);
+}
+
+/**
+ * The put of one entry with its key and checksummed value in ONE allocation (views of it):
+ * `key ‖ crc ‖ kind ‖ be64(term) ‖ data`. The stored bytes equal `encodeStoredValue`'s.
+ */
+function entryPut(group: LogStreamId, e: RaftLogEntry): KvOp {
+  const end = ENTRY_DATA_AT + e.data.length;
+  const bytes = entrySlab.alloc(end);
+  writeEntryKey(bytes, group, e.index);
+  writeU64(bytes, ENTRY_TERM_AT, e.term);
+  bytes.set(e.data, ENTRY_DATA_AT);
+  sealStoredValue(bytes, ENTRY_KEY_SPAN, ENTRY_VALUE_AT, end, ValueKind.LogEntry);
+  return { op: 'put', key: bytes.subarray(0, ENTRY_KEY_BYTES), value: bytes.subarray(ENTRY_VALUE_AT) };
 }
 
 function entryIndex(key: Uint8Array): number {
@@ -259,12 +292,23 @@ function entryIndex(key: Uint8Array): number {
 }
 
 function u64(n: number): Uint8Array {
-  assert(Number.isSafeInteger(n) && n >= 0, `raft log: bad number ${n}`);
   const out = new Uint8Array(8);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, Math.floor(n / 2 ** 32));
-  view.setUint32(4, n >>> 0);
+  writeU64(out, 0, n);
   return out;
+}
+
+/** Big-endian u64 of a safe integer, byte by byte (a DataView would materialize a small array's buffer). */
+function writeU64(out: Uint8Array, at: number, n: number): void {
+  if (!(Number.isSafeInteger(n) && n >= 0)) assert(false, `raft log: bad number ${n}`);
+  writeU32(out, at, Math.floor(n / 2 ** 32));
+  writeU32(out, at + 4, n >>> 0);
+}
+
+function writeU32(out: Uint8Array, at: number, n: number): void {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
 }
 
 function readU64(bytes: Uint8Array, at: number): number {
