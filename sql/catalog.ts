@@ -58,6 +58,8 @@ export interface TableDef {
   readonly indexes: readonly IndexDef[];
   /** Id the next index gets (1 is the primary index). */
   readonly nextIndexId: number;
+  /** CHECK constraints: name and the expression as JSON of Atoll's tree (exec/check-constraints.ts). */
+  readonly checks?: readonly { readonly name: string; readonly expr: string }[];
 }
 
 /** A database. */

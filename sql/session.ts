@@ -27,6 +27,7 @@ import { Scope } from './exec/scope.js';
 import { viewRelation } from './exec/relations.js';
 import { runSchemaStatement } from './exec/schema-change.js';
 import { WarningList } from './exec/warnings.js';
+import { informationSchemaRelation, isInformationSchema, loadCatalogSnapshot, type CatalogSnapshot } from './exec/information-schema.js';
 import { StatementBudget } from './exec/statement-budget.js';
 import { describe, runShow } from './exec/show.js';
 import { SourceRegistry } from './exec/sources.js';
@@ -65,7 +66,7 @@ interface Prepared {
 
 const ddlKinds = new Set<Statement['kind']>([
   'createDatabase', 'dropDatabase', 'createTable', 'dropTable', 'createIndex', 'dropIndex',
-  'createView', 'dropView', 'createTrigger', 'dropTrigger', 'truncate',
+  'createView', 'dropView', 'createTrigger', 'dropTrigger', 'truncate', 'createTableLike', 'createTableAs', 'alterTable',
 ]);
 
 /** A SqlSession over TxnKv. */
@@ -218,7 +219,8 @@ export class Session implements SqlSession {
     const clock = this.deps.clock;
     const maxMs = Number(this.vars.get('max_execution_time') ?? 0n);
     const deadline = maxMs > 0 && isReadOnlyQuery(stmt) ? clock.monotonicMs() + maxMs : null;
-    return new StatementBudget(() => clock.monotonicMs(), deadline);
+    const joinSize = Number(this.vars.get('max_join_size') ?? 0n);
+    return new StatementBudget(() => clock.monotonicMs(), deadline, Math.min(joinSize > 0 ? joinSize : Infinity, limits.statementRowsExaminedMax));
   }
 
   /** The result with the statement's warning count (warnings.ts). */
@@ -280,7 +282,7 @@ export class Session implements SqlSession {
       case 'delete':
         return this.runDml(stmt, params);
       case 'createDatabase': case 'dropDatabase': case 'createTable': case 'dropTable': case 'createIndex': case 'dropIndex':
-      case 'createView': case 'dropView': case 'createTrigger': case 'dropTrigger': case 'truncate':
+      case 'createView': case 'dropView': case 'createTrigger': case 'dropTrigger': case 'truncate': case 'createTableLike': case 'createTableAs': case 'alterTable':
         return this.runDdl(stmt);
       default:
         return assertNever(stmt, 'statement');
@@ -338,8 +340,18 @@ export class Session implements SqlSession {
         case 'dropTable': result = await dropTable(txn, stmt, this.database); break;
         case 'createIndex': result = await createIndex(txn, stmt, this.database); break;
         case 'dropIndex': result = await dropIndex(txn, stmt, this.database); break;
-        case 'createView': case 'dropView': case 'createTrigger': case 'dropTrigger': case 'truncate':
-          result = await runSchemaStatement(stmt, { txn, database: this.database, compile: (q) => this.withTables(txn, [], async (e) => compileQuery(q, null, e)) });
+        case 'createView': case 'dropView': case 'createTrigger': case 'dropTrigger': case 'truncate': case 'createTableLike': case 'createTableAs': case 'alterTable':
+          result = await runSchemaStatement(stmt, {
+            txn,
+            database: this.database,
+            env,
+            compile: (q) => this.withTables(txn, [], async (e) => compileQuery(q, null, e)),
+            run: (q) => this.withTables(txn, [], async (e) => {
+              const plan = compileQuery(q, null, e);
+              await e.sources.load(txn);
+              return { columns: plan.columns, rows: plan.run(null) };
+            }),
+          });
           break;
         default: throw new SqlError('INTERNAL', `not a DDL statement: ${stmt.kind}`);
       }
@@ -409,13 +421,18 @@ export class Session implements SqlSession {
   private async withTables<T>(txn: Txn, params: readonly Value[], body: (env: PlannerEnv) => Promise<T>): Promise<T> {
     const tables = new Map<string, TableDef>();
     const views = new Map<string, ViewDef>();
+    const info: { snapshot: CatalogSnapshot | null } = { snapshot: null };
     for (;;) {
       try {
-        return await body(this.plannerEnv(tables, params, views));
+        return await body(this.plannerEnv(tables, params, views, info));
       } catch (e) {
         if (!(e instanceof TableNotLoaded)) throw e;
         const cache = this.deps.planCache;
         const read = { version: cache.schemaVersion, startTs: txn.startTs };
+        if (isInformationSchema(e.db)) {
+          info.snapshot = await loadCatalogSnapshot(txn);
+          continue;
+        }
         const def = await getTable(txn, e.db, e.name);
         if (def === undefined) {
           const view = await getView(txn, e.db, e.name);
@@ -432,7 +449,7 @@ export class Session implements SqlSession {
     }
   }
 
-  private plannerEnv(tables: ReadonlyMap<string, TableDef>, params: readonly Value[], views: ReadonlyMap<string, ViewDef> = new Map()): PlannerEnv {
+  private plannerEnv(tables: ReadonlyMap<string, TableDef>, params: readonly Value[], views: ReadonlyMap<string, ViewDef> = new Map(), info: { snapshot: CatalogSnapshot | null } = { snapshot: null }): PlannerEnv {
     const session = this.sessionView(params);
     const sources = new SourceRegistry();
     const env: PlannerEnv = {
@@ -449,8 +466,12 @@ export class Session implements SqlSession {
       },
       relation: (name: TableName) => {
         const db = databaseOf(name, this.database);
+        if (isInformationSchema(db)) {
+          if (info.snapshot === null) throw new TableNotLoaded(db, name.name);
+          return informationSchemaRelation(name, info.snapshot);
+        }
         const view = views.get(`${db}.${name.name}`);
-        if (view !== undefined) return viewRelation(view, env);
+        if (view !== undefined) return viewRelation(view, env, compileQuery);
         if (tables.has(`${db}.${name.name}`) || this.deps.planCache.table(db, name.name) !== undefined) return undefined;
         throw new TableNotLoaded(db, name.name);
       },
@@ -535,7 +556,7 @@ export class Session implements SqlSession {
   }
 }
 
-/** SELECT @@warning_count / @@error_count: reads the diagnostics area instead of clearing it. */
+/** A SELECT that takes no locks: max_execution_time applies to it (as in MySQL). */
 function isReadOnlyQuery(stmt: Statement): boolean {
   return stmt.kind === 'query' && !(stmt.query.kind === 'select' && stmt.query.forUpdate);
 }

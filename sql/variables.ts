@@ -61,6 +61,7 @@ const definitions: Record<string, VarDef> = {
   max_allowed_packet: { value: BigInt(limits.packetBytesMax), scope: 'both', check: intVar },
   max_connections: { value: BigInt(limits.connectionsMax), scope: 'global', check: intVar },
   max_error_count: { value: 1024n, scope: 'both', check: intVar },
+  max_join_size: { value: BigInt(limits.statementRowsExaminedMax), scope: 'both', check: intVar },
   max_execution_time: { value: 0n, scope: 'both', check: intVar },
   net_buffer_length: { value: 16384n, scope: 'both', check: intVar },
   net_read_timeout: { value: 30n, scope: 'both', check: intVar },

@@ -53,10 +53,28 @@ export type Expr =
   | { readonly kind: 'case'; readonly operand: Expr | null; readonly whens: readonly CaseWhen[]; readonly otherwise: Expr | null }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[] }
   | { readonly kind: 'aggregate'; readonly name: AggregateName; readonly arg: Expr | null; readonly distinct: boolean }
+  /** `fn(args) OVER (…)`: a window function (sql/exec/window.ts). */
+  | { readonly kind: 'window'; readonly name: string; readonly args: readonly Expr[]; readonly window: WindowSpec }
   | { readonly kind: 'cast'; readonly operand: Expr; readonly target: CastTarget }
   | { readonly kind: 'sysVar'; readonly scope: 'session' | 'global' | null; readonly name: string }
   | { readonly kind: 'userVar'; readonly name: string }
   | { readonly kind: 'default' };
+
+/** A frame bound: UNBOUNDED PRECEDING/FOLLOWING, CURRENT ROW, or n PRECEDING/FOLLOWING (ROWS). */
+export type FrameBound =
+  | { readonly kind: 'unboundedPreceding' }
+  | { readonly kind: 'unboundedFollowing' }
+  | { readonly kind: 'currentRow' }
+  | { readonly kind: 'preceding'; readonly rows: number }
+  | { readonly kind: 'following'; readonly rows: number };
+
+/** OVER (PARTITION BY … ORDER BY … frame). */
+export interface WindowSpec {
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  /** Null: MySQL's default frame (the whole partition, or up to the current row's peers with ORDER BY). */
+  readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly start: FrameBound; readonly end: FrameBound } | null;
+}
 
 /** One WHEN … THEN … arm of a CASE. */
 export interface CaseWhen {

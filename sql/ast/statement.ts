@@ -74,7 +74,11 @@ export type Statement =
   | { readonly kind: 'createDatabase'; readonly name: string; readonly ifNotExists: boolean }
   | { readonly kind: 'dropDatabase'; readonly name: string; readonly ifExists: boolean }
   | { readonly kind: 'use'; readonly name: string }
-  | { readonly kind: 'createTable'; readonly table: TableName; readonly ifNotExists: boolean; readonly columns: readonly ColumnSpec[]; readonly indexes: readonly IndexSpec[] }
+  | {
+    readonly kind: 'createTable'; readonly table: TableName; readonly ifNotExists: boolean; readonly columns: readonly ColumnSpec[]; readonly indexes: readonly IndexSpec[];
+    /** CHECK constraints, column-level and table-level (name null: MySQL names it t_chk_n). */
+    readonly checks?: readonly { readonly name: string | null; readonly expr: Expr }[];
+  }
   | { readonly kind: 'dropTable'; readonly tables: readonly TableName[]; readonly ifExists: boolean }
   | { readonly kind: 'createIndex'; readonly table: TableName; readonly index: IndexSpec }
   | { readonly kind: 'dropIndex'; readonly table: TableName; readonly name: string }
@@ -95,4 +99,16 @@ export type SchemaStatement =
   | { readonly kind: 'dropView'; readonly views: readonly TableName[]; readonly ifExists: boolean }
   | { readonly kind: 'createTrigger'; readonly name: TableName; readonly table: TableName; readonly timing: 'BEFORE' | 'AFTER'; readonly event: 'INSERT' | 'UPDATE' | 'DELETE' }
   | { readonly kind: 'dropTrigger'; readonly name: TableName; readonly ifExists: boolean }
-  | { readonly kind: 'truncate'; readonly table: TableName };
+  | { readonly kind: 'truncate'; readonly table: TableName }
+  | { readonly kind: 'createTableLike'; readonly table: TableName; readonly source: TableName; readonly ifNotExists: boolean }
+  | { readonly kind: 'createTableAs'; readonly table: TableName; readonly query: Query; readonly ifNotExists: boolean }
+  | { readonly kind: 'alterTable'; readonly table: TableName; readonly actions: readonly AlterAction[] };
+
+/** One action of ALTER TABLE (sql/exec/alter-table.ts). */
+export type AlterAction =
+  | { readonly kind: 'addColumn'; readonly column: ColumnSpec }
+  | { readonly kind: 'dropColumn'; readonly name: string }
+  | { readonly kind: 'modifyColumn'; readonly oldName: string; readonly column: ColumnSpec }
+  | { readonly kind: 'addIndex'; readonly index: IndexSpec }
+  | { readonly kind: 'dropIndex'; readonly name: string }
+  | { readonly kind: 'rename'; readonly name: string };

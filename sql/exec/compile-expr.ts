@@ -36,6 +36,8 @@ export interface CompileOptions {
   readonly aggregates: AggregateCollector | null;
   /** Select-list aliases usable by name (ORDER BY, HAVING, GROUP BY). */
   readonly aliases?: ReadonlyMap<string, Compiled>;
+  /** Collects window functions in a select list or ORDER BY (window.ts); absent elsewhere. */
+  readonly windows?: { add(e: Extract<Expr, { kind: 'window' }>): Compiled };
 }
 
 /** Compiles `expr` in `scope`. Throws SqlError for unknown names and type errors. */
@@ -90,6 +92,9 @@ export function compileExpr(expr: Expr, scope: Scope, env: CompileEnv, opts: Com
     }
     case 'cast':
       return cast(sub(expr.operand), expr.target);
+    case 'window':
+      if (opts.windows === undefined) throw new SqlError('WINDOW_INVALID_USE', `You cannot use the window function '${expr.name.toLowerCase()}' in this context.`);
+      return opts.windows.add(expr);
     case 'sysVar':
       return constantValue(env.session.systemVariable(expr.name, expr.scope));
     case 'userVar':

@@ -14,13 +14,12 @@ import type { CommonTableExpr, Query } from '../ast/query.js';
 import { ColumnFlag } from '../session-api.js';
 import { groupKey, toBigInt, type Value } from '../values.js';
 import { coerce, compareModeFor } from './coerce.js';
-import type { OutputColumn, QueryPlan } from './plan-types.js';
-import { compileQuery, type PlannerEnv } from './query-planner.js';
-import { withRelations, type DerivedRelation } from './relations.js';
+import type { DerivedRelation, OutputColumn, PlannerEnv, QueryCompiler, QueryPlan } from './plan-types.js';
+import { withRelations } from './relations.js';
 import type { Scope } from './scope.js';
 
 /** Compiles a query that has a WITH clause. */
-export function compileWith(query: Query, parent: Scope | null, env: PlannerEnv): QueryPlan {
+export function compileWith(query: Query, parent: Scope | null, env: PlannerEnv, compileQuery: QueryCompiler): QueryPlan {
   const clause = query.with!;
   const relations = new Map<string, DerivedRelation>();
   let scoped = env;
@@ -29,8 +28,8 @@ export function compileWith(query: Query, parent: Scope | null, env: PlannerEnv)
     if (relations.has(key)) throw new SqlError('NONUNIQ_CTE', `Not unique table/alias: '${cte.name}'`);
     const defining = scoped;
     const recursive = clause.recursive && refersTo(cte.query, key);
-    relations.set(key, recursive ? recursiveRelation(cte, defining) : { columns: cte.columns, plan: () => checkedPlan(cte, compileQuery(cte.query, null, defining)) });
-    scoped = withRelations(env, relations);
+    relations.set(key, recursive ? recursiveRelation(cte, defining, compileQuery) : { columns: cte.columns, plan: () => checkedPlan(cte, compileQuery(cte.query, null, defining)) });
+    scoped = withRelations(env, relations, compileQuery);
   }
   return compileQuery({ ...query, with: undefined }, parent, scoped);
 }
@@ -57,7 +56,7 @@ function splitRecursive(cte: CommonTableExpr, name: string): { anchor: Query; st
   return { anchor: q.left, step: q.right, distinct: q.op === 'union' };
 }
 
-function recursiveRelation(cte: CommonTableExpr, env: PlannerEnv): DerivedRelation {
+function recursiveRelation(cte: CommonTableExpr, env: PlannerEnv, compileQuery: QueryCompiler): DerivedRelation {
   const key = cte.name.toLowerCase();
   return {
     columns: cte.columns,
@@ -67,7 +66,7 @@ function recursiveRelation(cte: CommonTableExpr, env: PlannerEnv): DerivedRelati
       const columns = anchorPlan.columns.map((c, i) => outputColumn(c, cte.columns?.[i] ?? c.info.name));
       let working: Value[][] = [];
       const workingTable: DerivedRelation = { columns: columns.map((c) => c.info.name), volatile: true, plan: () => ({ columns, run: () => working }) };
-      const stepEnv = withRelations(env, new Map([[key, workingTable]]));
+      const stepEnv = withRelations(env, new Map([[key, workingTable]]), compileQuery);
       const stepPlan = compileQuery(step, null, stepEnv);
       if (stepPlan.columns.length !== columns.length) throw new SqlError('UNKNOWN_ERROR', 'The used SELECT statements have a different number of columns');
       const depthMax = Number(toBigInt(env.session.systemVariable('cte_max_recursion_depth', null) ?? 1000n));

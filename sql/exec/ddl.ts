@@ -18,6 +18,7 @@ import type { CompileEnv } from './plan-types.js';
 import { Scope } from './scope.js';
 import { storeValue, toStoredDefault } from './store-value.js';
 import { buildIndex, deleteTableData } from './table-access.js';
+import { storedChecks } from './check-constraints.js';
 import type { StatementResult } from '../session-api.js';
 
 const ok = (affectedRows = 0n): StatementResult => ({ kind: 'ok', affectedRows, lastInsertId: 0n, info: '', warningCount: 0 });
@@ -82,7 +83,7 @@ export async function createTable(txn: Txn, stmt: Extract<Statement, { kind: 'cr
   }
   const def = buildTableDef(stmt.columns, stmt.indexes, { db, name: stmt.table.name, id: 0 }, env);
   const id = await nextCounter(txn, 'table_id', firstTableId);
-  putTable(txn, { ...def, id });
+  putTable(txn, { ...def, id, ...storedChecks(stmt, def, env) });
   return ok();
 }
 
@@ -130,7 +131,8 @@ function uniqueIndexName(base: string, existing: readonly IndexDef[]): string {
   return name;
 }
 
-function columnDef(spec: ColumnSpec, inPrimaryKey: boolean, env: CompileEnv): ColumnDef {
+/** The stored definition of a column spec (type, NOT NULL, default checked against the type). */
+export function columnDef(spec: ColumnSpec, inPrimaryKey: boolean, env: CompileEnv): ColumnDef {
   const type = typeFromSpec(spec.type);
   const notNull = spec.notNull || inPrimaryKey;
   if (spec.autoIncrement && type.kind !== 'int' && type.kind !== 'float' && type.kind !== 'double') {

@@ -18,6 +18,7 @@ import { Scope } from './scope.js';
 import { implicitValue, storeValue } from './store-value.js';
 import { deleteRow, lockAndReadCurrent, updateRow } from './table-access.js';
 import { compileConflictPolicy, writeRow } from './upsert.js';
+import { enforceChecks } from './check-constraints.js';
 import { truth } from '../values.js';
 
 /** What a DML statement reports besides rows. */
@@ -140,6 +141,7 @@ export async function runUpdate(stmt: Extract<Statement, { kind: 'update' }>, en
     const after = before.slice();
     for (const s of sets) after[s.index] = storeValue(s.value.eval({ row: after, parent: null }), def.columns[s.index]!, r + 1);
     if (sameRow(before, after, def.columns.length)) continue;
+    enforceChecks(def, after, env.session);
     await updateRow(txn, def, before, after);
     changed++;
   }

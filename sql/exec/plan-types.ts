@@ -1,5 +1,7 @@
 /** Shared shapes of compiled expressions and query plans. */
-import type { Query } from '../ast/query.js';
+import type { Query, TableName } from '../ast/query.js';
+import type { TableDef } from '../catalog.js';
+import type { SourceRegistry } from './sources.js';
 import type { ColumnInfo } from '../session-api.js';
 import type { SqlType } from '../types.js';
 import type { Value } from '../values.js';
@@ -54,6 +56,31 @@ export interface SessionView {
   /** Counts examined rows against the statement's budget and deadline (statement-budget.ts). */
   readonly budget?: StatementBudget;
 }
+
+/** What the planner needs from the statement: tables (already loaded) and the source registry. */
+export interface PlannerEnv extends CompileEnv {
+  /** The definition of a table; throws 1146 (or 1046 without a database). */
+  table(name: TableName): TableDef;
+  readonly sources: SourceRegistry;
+  /**
+   * A view or common table expression named `name`, or undefined for a base table
+   * (relations.ts). Consulted before `table`.
+   */
+  relation?(name: TableName): DerivedRelation | undefined;
+}
+
+/** A view or CTE as the planner sees it (relations.ts, cte.ts). */
+export interface DerivedRelation {
+  /** Column names that replace the query's own (CREATE VIEW v (a, b), WITH c (a, b) AS …). */
+  readonly columns: readonly string[] | null;
+  /** Compiles the relation's query for one use in FROM. */
+  plan(): QueryPlan;
+  /** True when its rows change between runs of one statement (a recursive CTE's working set). */
+  readonly volatile?: boolean;
+}
+
+/** The planner's entry point, passed to modules the planner itself calls (keeps imports one-way). */
+export type QueryCompiler = (query: Query, parent: Scope | null, env: PlannerEnv) => QueryPlan;
 
 /** Everything compiling an expression needs besides the scope. */
 export interface CompileEnv {

@@ -21,30 +21,20 @@ import { groupKey, toDecimal, toDouble, truth, type CompareMode, type Value } fr
 import { chooseAccessPath, columnPredicate, expandBetween, type ColumnPredicate } from './access-path.js';
 import { coerce, compareModeFor } from './coerce.js';
 import { comparator, compileExpr, type AggregateCollector, type CompileOptions } from './compile-expr.js';
-import type { CompileEnv, Compiled, OutputColumn, QueryPlan } from './plan-types.js';
+import type { Compiled, OutputColumn, PlannerEnv, QueryPlan } from './plan-types.js';
 import { Scope, type EvalCtx, type ScopeColumn } from './scope.js';
 import { compileWith } from './cte.js';
-import type { DerivedRelation } from './relations.js';
 import type { StatementBudget } from './statement-budget.js';
-import type { SourceRegistry, TableSource } from './sources.js';
+import { WindowFunctions } from './window.js';
+import type { TableSource } from './sources.js';
 import { Decimal } from '../decimal.js';
 import { cutoffApplies } from '../fast-path/scan-cutoff.js';
 
-/** What the planner needs from the statement: tables (already loaded) and the source registry. */
-export interface PlannerEnv extends CompileEnv {
-  /** The definition of a table; throws 1146 (or 1046 without a database). */
-  table(name: TableName): TableDef;
-  readonly sources: SourceRegistry;
-  /**
-   * A view or common table expression named `name`, or undefined for a base table
-   * (relations.ts). Consulted before `table`.
-   */
-  relation?(name: TableName): DerivedRelation | undefined;
-}
+export type { PlannerEnv } from './plan-types.js';
 
 /** Compiles a query; `parent` is the enclosing scope of a subquery. */
 export function compileQuery(query: Query, parent: Scope | null, env: PlannerEnv): QueryPlan {
-  if (query.with !== undefined) return compileWith(query, parent, env);
+  if (query.with !== undefined) return compileWith(query, parent, env, compileQuery);
   switch (query.kind) {
     case 'select':
       return compileSelect(query, parent, env);
@@ -384,6 +374,9 @@ function containsAggregate(e: Expr): boolean {
   switch (e.kind) {
     case 'aggregate':
       return true;
+    case 'window':
+      // A window function's arguments may hold aggregates (SUM(SUM(x)) OVER ()); it is not one.
+      return e.args.some(containsAggregate) || e.window.partitionBy.some(containsAggregate) || e.window.orderBy.some((o) => containsAggregate(o.expr));
     case 'literal': case 'column': case 'param': case 'sysVar': case 'userVar': case 'default': case 'exists': case 'subquery':
       return false;
     case 'unary':
@@ -552,14 +545,15 @@ function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): Quer
   const grouped = sel.groupBy.length > 0 || sel.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr)) || (sel.having !== null && containsAggregate(sel.having)) || sel.orderBy.some((o) => containsAggregate(o.expr));
   const width = scope.columns.length;
   const aggregates = grouped ? new Aggregates(scope, env, width) : null;
-  const opts: CompileOptions = { clause: 'field list', aggregates };
+  const windows = new WindowFunctions(scope, env, { clause: 'field list', aggregates });
+  const opts: CompileOptions = { clause: 'field list', aggregates, windows };
 
   const items = projectItems(sel, scope, env, opts);
   const aliases = new Map<string, Compiled>();
   for (const it of items) if (!aliases.has(it.name.toLowerCase())) aliases.set(it.name.toLowerCase(), it.compiled);
   const groupKeys = sel.groupBy.map((g) => compileGroupKey(g, sel, scope, env));
   const having = sel.having === null ? null : compileExpr(sel.having, scope, env, { clause: 'having clause', aggregates, aliases: aliasesNotShadowed(aliases, scope) });
-  const order = compileOrder(sel.orderBy, items, scope, env, aggregates);
+  const order = compileOrder(sel.orderBy, items, scope, env, aggregates, windows);
   const limit = constantCount(sel.limit?.count ?? null, env, 'LIMIT');
   const offset = constantCount(sel.limit?.offset ?? null, env, 'OFFSET') ?? 0;
   const specs = aggregates?.specs ?? [];
@@ -569,6 +563,7 @@ function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): Quer
     let rows: Value[][] = produce(p);
     if (grouped) rows = groupRows(rows, groupKeys, specs, width, p);
     if (having !== null) rows = rows.filter((row) => truth(having.eval({ row, parent: p })) === true);
+    if (!windows.empty) windows.apply(rows, p);
     return finishRows(rows, items.map((i) => i.compiled), order, sel.distinct, items.map((i) => i.column.type), limit, offset, p);
   };
   return cachedIfUncorrelated(items.map((i) => i.column), run, scope, parent);
@@ -696,7 +691,7 @@ interface OrderKey {
   readonly cmp: (a: Exclude<Value, null>, b: Exclude<Value, null>) => number;
 }
 
-function compileOrder(orderBy: readonly OrderItem[], items: readonly ProjectedItem[], scope: Scope, env: PlannerEnv, aggregates: AggregateCollector | null): OrderKey[] {
+function compileOrder(orderBy: readonly OrderItem[], items: readonly ProjectedItem[], scope: Scope, env: PlannerEnv, aggregates: AggregateCollector | null, windows?: WindowFunctions): OrderKey[] {
   return orderBy.map((o) => {
     const e = o.expr;
     let output: number | null = null;
@@ -712,7 +707,7 @@ function compileOrder(orderBy: readonly OrderItem[], items: readonly ProjectedIt
       const t = items[output]!.column.type;
       return { output, compiled: null, descending: o.descending, cmp: comparator(compareModeFor(t, t)) };
     }
-    const compiled = compileExpr(e, scope, env, { clause: 'order clause', aggregates });
+    const compiled = compileExpr(e, scope, env, { clause: 'order clause', aggregates, ...(windows === undefined ? {} : { windows }) });
     return { output: null, compiled, descending: o.descending, cmp: comparator(compareModeFor(compiled.type, compiled.type)) };
   });
 }

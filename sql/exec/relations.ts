@@ -10,18 +10,9 @@ import { SqlError } from '../../src/base/errors.js';
 import type { Query, TableName } from '../ast/query.js';
 import type { ViewDef } from '../catalog.js';
 import { parseStatement } from '../parser/parse.js';
-import type { QueryPlan } from './plan-types.js';
-import { compileQuery, type PlannerEnv } from './query-planner.js';
+import type { DerivedRelation, PlannerEnv, QueryCompiler } from './plan-types.js';
 
-/** A view or CTE as the planner sees it. */
-export interface DerivedRelation {
-  /** Column names that replace the query's own (CREATE VIEW v (a, b), WITH c (a, b) AS …). */
-  readonly columns: readonly string[] | null;
-  /** Compiles the relation's query for one use in FROM. */
-  plan(): QueryPlan;
-  /** True when its rows change between runs of one statement (a recursive CTE's working set). */
-  readonly volatile?: boolean;
-}
+export type { DerivedRelation };
 
 const parsedViews = new WeakMap<ViewDef, Query>();
 
@@ -42,14 +33,14 @@ const viewDepthMax = 64;
 let viewDepth = 0;
 
 /** The relation of a stored view, compiled in `env` with the view's database as default. */
-export function viewRelation(def: ViewDef, env: PlannerEnv): DerivedRelation {
+export function viewRelation(def: ViewDef, env: PlannerEnv, compileQuery: QueryCompiler): DerivedRelation {
   return {
     columns: def.columns,
     plan: () => {
       if (viewDepth >= viewDepthMax) throw new SqlError('VIEW_RECURSIVE', `\`${def.db}\`.\`${def.name}\` contains view recursion`);
       viewDepth++;
       try {
-        return compileQuery(viewQuery(def), null, withDefaultDatabase(env, def.db));
+        return compileQuery(viewQuery(def), null, withDefaultDatabase(env, def.db, compileQuery));
       } finally {
         viewDepth--;
       }
@@ -58,7 +49,7 @@ export function viewRelation(def: ViewDef, env: PlannerEnv): DerivedRelation {
 }
 
 /** `env` with unqualified table names resolved in `db`. */
-export function withDefaultDatabase(env: PlannerEnv, db: string): PlannerEnv {
+export function withDefaultDatabase(env: PlannerEnv, db: string, compileQuery: QueryCompiler): PlannerEnv {
   const qualify = (n: TableName): TableName => (n.db === null ? { db, name: n.name } : n);
   const inner: PlannerEnv = {
     ...env,
@@ -73,7 +64,7 @@ export function withDefaultDatabase(env: PlannerEnv, db: string): PlannerEnv {
  * `env` with extra relations (the CTEs of a WITH clause) visible by unqualified name; they
  * shadow tables and views of the same name.
  */
-export function withRelations(env: PlannerEnv, relations: ReadonlyMap<string, DerivedRelation>): PlannerEnv {
+export function withRelations(env: PlannerEnv, relations: ReadonlyMap<string, DerivedRelation>, compileQuery: QueryCompiler): PlannerEnv {
   const inner: PlannerEnv = {
     ...env,
     relation: (n) => (n.db === null ? relations.get(n.name.toLowerCase()) : undefined) ?? env.relation?.(n),

@@ -8,12 +8,17 @@ import type { Txn } from '../../src/txn/txn-kv.js';
 import type { Query, TableName } from '../ast/query.js';
 import type { SchemaStatement } from '../ast/statement.js';
 import {
-  autoIncrementKey, getTable, getTrigger, getView, putTrigger, putView, tableRange, triggerKey, viewKey,
+  autoIncrementKey, firstTableId, getDatabase, getTable, getTrigger, getView, nextCounter, putTable, putTrigger, putView, tableRange, triggerKey, viewKey,
+  type ColumnDef, type TableDef,
 } from '../catalog.js';
+import type { SqlType } from '../types.js';
+import type { Value } from '../values.js';
+import { storeValue } from './store-value.js';
 import type { StatementResult } from '../session-api.js';
 import { databaseOf } from './ddl.js';
-import type { QueryPlan } from './plan-types.js';
-import { deleteTableData } from './table-access.js';
+import { alterTable } from './alter-table.js';
+import type { CompileEnv, OutputColumn, QueryPlan } from './plan-types.js';
+import { deleteTableData, insertRow } from './table-access.js';
 
 const ok = (): StatementResult => ({ kind: 'ok', affectedRows: 0n, lastInsertId: 0n, info: '', warningCount: 0 });
 
@@ -23,6 +28,10 @@ export interface SchemaContext {
   readonly database: string | null;
   /** Compiles `query` with its tables loaded (a view's query is checked when it is created). */
   compile(query: Query): Promise<QueryPlan>;
+  /** Compiles column defaults (ALTER TABLE … ADD COLUMN). */
+  readonly env: CompileEnv;
+  /** Compiles and runs `query` (CREATE TABLE … AS SELECT). */
+  run(query: Query): Promise<{ readonly columns: readonly OutputColumn[]; readonly rows: readonly Value[][] }>;
 }
 
 /** Runs one view, trigger or TRUNCATE statement. */
@@ -38,6 +47,12 @@ export async function runSchemaStatement(stmt: SchemaStatement, ctx: SchemaConte
       return dropTrigger(stmt, ctx);
     case 'truncate':
       return truncate(stmt.table, ctx);
+    case 'createTableLike':
+      return createTableLike(stmt, ctx);
+    case 'createTableAs':
+      return createTableAs(stmt, ctx);
+    case 'alterTable':
+      return alterTable(stmt, ctx.txn, ctx.database, ctx.env);
   }
 }
 
@@ -88,6 +103,53 @@ async function dropTrigger(stmt: Extract<SchemaStatement, { kind: 'dropTrigger' 
   }
   ctx.txn.delete(triggerKey(db, stmt.name.name));
   return ok();
+}
+
+/** The database of a new table, or null when IF NOT EXISTS finds it there; 1050 when it exists. */
+async function newTableName(table: TableName, ifNotExists: boolean, ctx: SchemaContext): Promise<string | null> {
+  const db = databaseOf(table, ctx.database);
+  if ((await getDatabase(ctx.txn, db)) === undefined) throw new SqlError('BAD_DB', `Unknown database '${db}'`);
+  if ((await getTable(ctx.txn, db, table.name)) !== undefined || (await getView(ctx.txn, db, table.name)) !== undefined) {
+    if (ifNotExists) return null;
+    throw new SqlError('TABLE_EXISTS', `Table '${table.name}' already exists`);
+  }
+  return db;
+}
+
+/** CREATE TABLE t LIKE s: the same columns, keys and indexes, no rows. */
+async function createTableLike(stmt: Extract<SchemaStatement, { kind: 'createTableLike' }>, ctx: SchemaContext): Promise<StatementResult> {
+  const sourceDb = databaseOf(stmt.source, ctx.database);
+  const source = await getTable(ctx.txn, sourceDb, stmt.source.name);
+  if (source === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${sourceDb}.${stmt.source.name}' doesn't exist`);
+  const db = await newTableName(stmt.table, stmt.ifNotExists, ctx);
+  if (db === null) return ok();
+  const id = await nextCounter(ctx.txn, 'table_id', firstTableId);
+  putTable(ctx.txn, { ...source, id, db, name: stmt.table.name });
+  return ok();
+}
+
+/** CREATE TABLE t AS SELECT …: columns typed after the query's result, then its rows. */
+async function createTableAs(stmt: Extract<SchemaStatement, { kind: 'createTableAs' }>, ctx: SchemaContext): Promise<StatementResult> {
+  const db = await newTableName(stmt.table, stmt.ifNotExists, ctx);
+  if (db === null) return ok();
+  const { columns, rows } = await ctx.run(stmt.query);
+  const seen = new Set<string>();
+  const defs: ColumnDef[] = columns.map((c) => {
+    const name = c.info.name;
+    if (seen.has(name.toLowerCase())) throw new SqlError('DUP_FIELDNAME', `Duplicate column name '${name}'`);
+    seen.add(name.toLowerCase());
+    const type: SqlType = c.type.kind === 'null' ? { kind: 'binary', maxBytes: 0, variant: 'binary' } : c.type;
+    return { name, type, notNull: !c.nullable, defaultValue: null, autoIncrement: false };
+  });
+  const id = await nextCounter(ctx.txn, 'table_id', firstTableId);
+  const def: TableDef = { id, db, name: stmt.table.name, columns: defs, primaryKey: [], indexes: [], nextIndexId: 2 };
+  putTable(ctx.txn, def);
+  let n = 0;
+  for (const row of rows) {
+    n++;
+    await insertRow(ctx.txn, def, defs.map((col, i) => storeValue(row[i] ?? null, col, n)));
+  }
+  return { kind: 'ok', affectedRows: BigInt(n), lastInsertId: 0n, info: `Records: ${n}  Duplicates: 0  Warnings: 0`, warningCount: 0 };
 }
 
 /** TRUNCATE TABLE: every row and index entry goes, and AUTO_INCREMENT starts again at 1. */

@@ -17,6 +17,7 @@ import type { Value } from '../values.js';
 import { compileExpr } from './compile-expr.js';
 import type { Compiled, SessionView } from './plan-types.js';
 import type { PlannerEnv } from './query-planner.js';
+import { enforceChecks } from './check-constraints.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { storeValue } from './store-value.js';
 import { deleteRow, duplicateText, hasHiddenRowId, indexEntryKey, insertRow, lockAndReadCurrent, padRow, updateRow } from './table-access.js';
@@ -118,6 +119,7 @@ async function findConflicts(txn: Txn, def: TableDef, row: readonly Value[]): Pr
 
 /** Writes `row` under `policy`; returns the affected-row count MySQL reports for it. */
 export async function writeRow(txn: Txn, def: TableDef, row: Value[], policy: ConflictPolicy, rowNumber: number, session: SessionView): Promise<bigint> {
+  enforceChecks(def, row, session);
   if (policy.kind === 'error') {
     await insertRow(txn, def, row);
     return 1n;
@@ -138,11 +140,11 @@ export async function writeRow(txn: Txn, def: TableDef, row: Value[], policy: Co
       await insertRow(txn, def, row);
       return BigInt(conflicts.length) + 1n;
     case 'update':
-      return updateOnDuplicate(txn, def, conflicts[0]!.row, row, policy.assignments, rowNumber);
+      return updateOnDuplicate(txn, def, conflicts[0]!.row, row, policy.assignments, rowNumber, session);
   }
 }
 
-async function updateOnDuplicate(txn: Txn, def: TableDef, before: Value[], inserted: readonly Value[], assignments: Extract<ConflictPolicy, { kind: 'update' }>['assignments'], rowNumber: number): Promise<bigint> {
+async function updateOnDuplicate(txn: Txn, def: TableDef, before: Value[], inserted: readonly Value[], assignments: Extract<ConflictPolicy, { kind: 'update' }>['assignments'], rowNumber: number, session: SessionView): Promise<bigint> {
   const width = def.columns.length;
   const after = before.slice();
   // Assignments run left to right; each sees the values the earlier ones set.
@@ -151,6 +153,7 @@ async function updateOnDuplicate(txn: Txn, def: TableDef, before: Value[], inser
     after[a.column] = storeValue(a.value.eval({ row: after, parent }), def.columns[a.column]!, rowNumber);
   }
   if (Buffer.compare(encodeRow(before.slice(0, width)), encodeRow(after.slice(0, width))) === 0) return 0n;
+  enforceChecks(def, after, session);
   await updateRow(txn, def, before, after);
   return 2n;
 }

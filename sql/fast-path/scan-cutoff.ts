@@ -61,7 +61,7 @@ function rowLocal(e: Expr): boolean {
       return (e.operand === null || rowLocal(e.operand)) && e.whens.every((w) => rowLocal(w.when) && rowLocal(w.then)) && (e.otherwise === null || rowLocal(e.otherwise));
     case 'call':
       return Object.keys(e).length === 3 && e.args.every(rowLocal);
-    case 'aggregate': case 'inQuery': case 'quantified': case 'exists': case 'subquery': case 'default':
+    case 'aggregate': case 'window': case 'inQuery': case 'quantified': case 'exists': case 'subquery': case 'default':
       return false;
     default:
       return assertNever(e, 'expression');

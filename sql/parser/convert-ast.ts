@@ -3,9 +3,9 @@
  * converter does not know becomes SqlError 1235 ("doesn't yet support"), never a guess.
  */
 import { SqlError } from '../../src/base/errors.js';
-import type { AggregateName, BinaryOp, CastTarget, CompareOp, Expr, Literal } from '../ast/expr.js';
+import type { AggregateName, BinaryOp, CastTarget, CompareOp, Expr, FrameBound, Literal, WindowSpec } from '../ast/expr.js';
 import type { FromItem, Limit, OrderItem, Query, Select, SelectItem, SetOperator, TableName } from '../ast/query.js';
-import type { ColumnSpec, IndexSpec, Statement, TypeSpec } from '../ast/statement.js';
+import type { AlterAction, ColumnSpec, IndexSpec, Statement, TypeSpec } from '../ast/statement.js';
 import { unsupported } from '../errors.js';
 import type { ExternalNode } from './node-sql-parser.js';
 import { liftedPrefix, limitParamPrefix, type LiftedLiteral } from './normalize.js';
@@ -31,6 +31,8 @@ export function convertStatement(ast: N, ctx: ConvertContext): Statement {
 }
 
 class Converter {
+  /** WINDOW w AS (…) definitions of the SELECT being converted. */
+  private windows = new Map<string, N>();
   constructor(private readonly ctx: ConvertContext) {}
 
   statement(ast: N): Statement {
@@ -48,6 +50,8 @@ class Converter {
         return this.create(ast);
       case 'drop':
         return this.drop(ast);
+      case 'alter':
+        return this.alter(ast);
       case 'use':
         return { kind: 'use', name: String(ast['db']) };
       default:
@@ -93,6 +97,16 @@ class Converter {
   }
 
   select(ast: N, outer: boolean): Select {
+    const saved = this.windows;
+    this.windows = new Map(asArray(asNode(ast['window'])?.['expr']).map((w) => [String(asNode(w)!['name']).toLowerCase(), asNode(w)!]));
+    try {
+      return this.selectBody(ast, outer);
+    } finally {
+      this.windows = saved;
+    }
+  }
+
+  selectBody(ast: N, outer: boolean): Select {
     if (asArray(ast['with']).length > 0) throw unsupported('WITH inside a set operation');
     const columns = asArray(ast['columns']);
     const items = columns.map((col, i) => this.selectItem(col, outer ? this.ctx.itemTexts[i] : undefined, columns.length === (outer ? this.ctx.itemTexts.length : -1)));
@@ -251,17 +265,34 @@ class Converter {
   }
 
   createTable(ast: N): Statement {
-    if (ast['query_expr'] || ast['as']) throw unsupported('CREATE TABLE … SELECT');
-    if (ast['like']) throw unsupported('CREATE TABLE … LIKE');
     const table = tableName(asNode(asArray(ast['table'])[0])!);
+    const ifNotExists = ast['if_not_exists'] !== null && ast['if_not_exists'] !== undefined;
+    const like = asNode(ast['like']);
+    if (like !== null) return { kind: 'createTableLike', table, source: tableName(asNode(asArray(like['table'])[0])!), ifNotExists };
+    if (ast['query_expr']) {
+      if (asArray(ast['create_definitions']).length > 0) throw unsupported('CREATE TABLE (columns) … SELECT');
+      return { kind: 'createTableAs', table, query: this.query(asNode(ast['query_expr'])!, false), ifNotExists };
+    }
     const columns: ColumnSpec[] = [];
     const indexes: IndexSpec[] = [];
+    const checks: { name: string | null; expr: Expr }[] = [];
+    const check = (c: N): void => {
+      if (String(c['enforced'] ?? '').toUpperCase().includes('NOT')) return;
+      checks.push({ name: str(c['constraint']), expr: this.expr(asArray(c['definition'])[0]) });
+    };
     for (const raw of asArray(ast['create_definitions'])) {
       const d = asNode(raw)!;
-      if (d['resource'] === 'column') columns.push(this.columnSpec(d));
-      else if (d['resource'] === 'index' || d['resource'] === 'constraint') {
+      if (d['resource'] === 'column') {
+        const colCheck = asNode(d['check']);
+        if (colCheck !== null) check(colCheck);
+        columns.push(this.columnSpec(colCheck === null ? d : { ...d, check: null }));
+      } else if (d['resource'] === 'index' || d['resource'] === 'constraint') {
         const ctype = String(d['constraint_type'] ?? d['keyword'] ?? '').toLowerCase();
-        if (ctype.includes('foreign') || ctype.includes('check')) throw unsupported(ctype.toUpperCase());
+        if (ctype.includes('check')) {
+          check(d);
+          continue;
+        }
+        if (ctype.includes('foreign')) throw unsupported(ctype.toUpperCase());
         const cols = asArray(d['definition']).map((c) => columnName(c));
         const primary = ctype.includes('primary');
         const unique = primary || ctype.includes('unique');
@@ -269,7 +300,34 @@ class Converter {
         indexes.push({ name: primary ? 'PRIMARY' : name, columns: cols, unique, primary });
       } else throw unsupported('this table element');
     }
-    return { kind: 'createTable', table, ifNotExists: ast['if_not_exists'] !== null && ast['if_not_exists'] !== undefined, columns, indexes };
+    return { kind: 'createTable', table, ifNotExists: ast['if_not_exists'] !== null && ast['if_not_exists'] !== undefined, columns, indexes, ...(checks.length > 0 ? { checks } : {}) };
+  }
+
+  /** ALTER TABLE: ADD/DROP/MODIFY/CHANGE COLUMN, ADD/DROP INDEX, ADD UNIQUE, RENAME TO. */
+  alter(ast: N): Statement {
+    const table = tableName(asNode(asArray(ast['table'])[0])!);
+    const actions = asArray(ast['expr']).map((raw): AlterAction => {
+      const a = asNode(raw)!;
+      const action = String(a['action']).toLowerCase();
+      const resource = String(a['resource']).toLowerCase();
+      if (resource === 'column' && action === 'add') return { kind: 'addColumn', column: this.columnSpec(a) };
+      if (resource === 'column' && action === 'drop') return { kind: 'dropColumn', name: columnName(a['column']) };
+      if (resource === 'column' && (action === 'modify' || action === 'change')) {
+        return { kind: 'modifyColumn', oldName: columnName(a[action === 'change' ? 'old_column' : 'column']), column: this.columnSpec(a) };
+      }
+      if (resource === 'index' && action === 'add') return { kind: 'addIndex', index: { name: str(a['index']), columns: asArray(a['definition']).map((c) => columnName(c)), unique: false, primary: false } };
+      if (resource === 'constraint' && action === 'add') {
+        const d = asNode(a['create_definitions'])!;
+        const ctype = String(d['constraint_type'] ?? '').toLowerCase();
+        if (!ctype.includes('unique') && !ctype.includes('index') && !ctype.includes('key')) throw unsupported(`ALTER TABLE ADD ${ctype.toUpperCase()}`);
+        if (ctype.includes('primary')) throw unsupported('ALTER TABLE ADD PRIMARY KEY');
+        return { kind: 'addIndex', index: { name: str(d['index']) ?? str(d['constraint']), columns: asArray(d['definition']).map((c) => columnName(c)), unique: ctype.includes('unique'), primary: false } };
+      }
+      if (resource === 'index' && action === 'drop') return { kind: 'dropIndex', name: String(a['index']) };
+      if (resource === 'table' && action === 'rename') return { kind: 'rename', name: String(a['table']) };
+      throw unsupported(`ALTER TABLE ${action.toUpperCase()} ${resource.toUpperCase()}`);
+    });
+    return { kind: 'alterTable', table, actions };
   }
 
   columnSpec(d: N): ColumnSpec {
@@ -500,6 +558,19 @@ class Converter {
     return buildLogic(operands, ops);
   }
 
+  /** `name(args) OVER (spec | w)`. */
+  windowCall(name: string, args: Expr[], over: unknown): Expr {
+    let spec = asNode(over)?.['as_window_specification'];
+    if (typeof spec === 'string') {
+      const named = this.windows.get(spec.toLowerCase());
+      if (named === undefined) throw new SqlError('WINDOW_NO_SUCH_WINDOW', `Window name '${spec}' is not defined.`);
+      spec = named['as_window_specification'];
+    }
+    const ws = asNode(asNode(spec)?.['window_specification']) ?? {};
+    const partitionBy = asArray(ws['partitionby']).map((p) => this.expr(asNode(p)!['expr']));
+    return { kind: 'window', name, args, window: { partitionBy, orderBy: this.orderBy(ws['orderby']), frame: windowFrame(ws['window_frame_clause']) } };
+  }
+
   caseExpr(n: N): Expr {
     const whens: { when: Expr; then: Expr }[] = [];
     let otherwise: Expr | null = null;
@@ -513,7 +584,12 @@ class Converter {
 
   aggregate(n: N): Expr {
     const name = String(n['name']).toUpperCase();
-    if (n['over']) throw unsupported('window functions');
+    if (n['over']) {
+      const a = asNode(n['args']);
+      const argNode = asNode(a?.['expr']);
+      if (String(a?.['distinct'] ?? '') !== '' && a?.['distinct'] !== null) throw unsupported(`${name}(DISTINCT …) OVER`);
+      return this.windowCall(name, argNode === null || argNode['type'] === 'star' ? [] : [this.expr(argNode)], n['over']);
+    }
     if (name !== 'COUNT' && name !== 'SUM' && name !== 'AVG' && name !== 'MIN' && name !== 'MAX') throw unsupported(name);
     const args = asNode(n['args'])!;
     let argNode = asNode(args['expr']);
@@ -529,8 +605,8 @@ class Converter {
 
   call(n: N): Expr {
     const name = functionName(n).toUpperCase();
-    if (n['over']) throw unsupported('window functions');
     const argsNode = asNode(n['args']);
+    if (n['over']) return this.windowCall(name, asArray(argsNode?.['value']).map((a) => this.expr(a)), n['over']);
     const rawArgs = argsNode === null ? [] : asArray(argsNode['value']);
     if (name === 'EXISTS') return { kind: 'exists', query: this.subqueryOf(argsNode) };
     if (name === '__ATOLL_DEFAULT') return { kind: 'default' };
@@ -600,6 +676,32 @@ function fromItems(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
   const n = asNode(v);
   return n === null ? [] : [...asArray(n['expr']), ...asArray(n['joins'])];
+}
+
+/** A window frame clause: ROWS/RANGE with one bound (… AND CURRENT ROW) or BETWEEN two. */
+function windowFrame(raw: unknown): WindowSpec['frame'] {
+  const n = asNode(raw);
+  if (n === null) return null;
+  if (n['type'] === 'rows' || n['type'] === 'range') {
+    return { unit: n['type'] === 'rows' ? 'ROWS' : 'RANGE', start: frameBound(asNode(n['expr'])), end: { kind: 'currentRow' } };
+  }
+  if (n['type'] === 'binary_expr' && n['operator'] === 'BETWEEN') {
+    const unit = String(asNode(n['left'])?.['value'] ?? '').toUpperCase();
+    const [a, b] = asArray(asNode(n['right'])?.['value']).map((x) => frameBound(asNode(x)));
+    if ((unit !== 'ROWS' && unit !== 'RANGE') || a === undefined || b === undefined) throw unsupported('this window frame');
+    return { unit, start: a, end: b };
+  }
+  throw unsupported('this window frame');
+}
+
+function frameBound(n: N | null): FrameBound {
+  const text = String(n?.['value'] ?? '').toUpperCase().trim();
+  if (text === 'UNBOUNDED PRECEDING') return { kind: 'unboundedPreceding' };
+  if (text === 'UNBOUNDED FOLLOWING') return { kind: 'unboundedFollowing' };
+  if (text === 'CURRENT ROW') return { kind: 'currentRow' };
+  const m = /^(\d+)\s+(PRECEDING|FOLLOWING)$/.exec(text);
+  if (m === null) throw unsupported(`window frame bound ${text}`);
+  return { kind: m[2] === 'PRECEDING' ? 'preceding' : 'following', rows: Number(m[1]) };
 }
 
 /** An INTERVAL / TIMESTAMPDIFF unit as an upper-case string literal. */
@@ -733,6 +835,8 @@ export function exprText(e: Expr): string {
       return `${e.name}(${e.args.map(exprText).join(',')})`;
     case 'aggregate':
       return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.arg === null ? '*' : exprText(e.arg)})`;
+    case 'window':
+      return `${e.name}(${e.args.map(exprText).join(',')}) OVER (…)`;
     case 'cast':
       return `CAST(${exprText(e.operand)})`;
     case 'sysVar':

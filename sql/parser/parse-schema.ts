@@ -8,8 +8,11 @@ import { SqlError } from '../../src/base/errors.js';
 import type { TableName } from '../ast/query.js';
 import type { SchemaStatement } from '../ast/statement.js';
 import { unsupported } from '../errors.js';
+import type { Statement } from '../ast/statement.js';
 import { isWord, syntaxError, type Token } from './lexer.js';
-import { parseStatement } from './parse.js';
+
+/** Parses the text of a view's query (parse.ts's entry point, passed in to keep imports one-way). */
+export type ParseText = (text: string) => Statement;
 
 /** A small cursor over the tokens of one statement. */
 class Tokens {
@@ -56,7 +59,7 @@ class Tokens {
 }
 
 /** Parses a view, trigger or TRUNCATE statement; null when `tokens` start another statement. */
-export function parseSchemaStatement(text: string, tokens: readonly Token[]): SchemaStatement | null {
+export function parseSchemaStatement(text: string, tokens: readonly Token[], parse: ParseText): SchemaStatement | null {
   const c = new Tokens(text, tokens);
   if (c.word('TRUNCATE')) {
     c.word('TABLE');
@@ -79,7 +82,7 @@ export function parseSchemaStatement(text: string, tokens: readonly Token[]): Sc
   if (!c.word('CREATE')) return null;
   const orReplace = c.word('OR') ? (c.expectWord('REPLACE'), true) : false;
   skipViewOptions(c);
-  if (isWord(c.peek(), 'VIEW')) return parseCreateView(c, orReplace);
+  if (isWord(c.peek(), 'VIEW')) return parseCreateView(c, orReplace, parse);
   if (isWord(c.peek(), 'TRIGGER')) return parseCreateTrigger(c);
   if (orReplace) throw c.error();
   return null;
@@ -103,7 +106,7 @@ function skipViewOptions(c: Tokens): void {
   }
 }
 
-function parseCreateView(c: Tokens, orReplace: boolean): SchemaStatement {
+function parseCreateView(c: Tokens, orReplace: boolean, parse: ParseText): SchemaStatement {
   c.expectWord('VIEW');
   const view = c.name();
   let columns: string[] | null = null;
@@ -125,7 +128,7 @@ function parseCreateView(c: Tokens, orReplace: boolean): SchemaStatement {
     endToken--;
   }
   const selectText = c.text.slice(start.start, c.tokens[endToken - 1]!.end);
-  const parsed = parseStatement(selectText).statement;
+  const parsed = parse(selectText);
   if (parsed.kind !== 'query') throw syntaxError(c.text, start.start);
   return { kind: 'createView', view, columns, orReplace, selectText, query: parsed.query };
 }

@@ -26,7 +26,7 @@ export interface ParsedStatement {
 export function parseStatement(text: string): ParsedStatement {
   const tokens = tokenize(text);
   if (tokens.length === 0) throw new SqlError('EMPTY_QUERY', 'Query was empty');
-  const hand = parseByHand(text, tokens) ?? parseSchemaStatement(text, tokens);
+  const hand = parseByHand(text, tokens) ?? parseSchemaStatement(text, tokens, (t) => parseStatement(t).statement);
   if (hand !== null) return { statement: hand, paramCount: tokens.filter((t) => t.kind === 'param').length };
   const normalized = normalizeTokens(text, tokens);
   let ast;

@@ -60,7 +60,7 @@ export function formatValue(v: SqlValue, t: string): string {
     }
     case 'R': {
       const n = typeof v === 'number' ? v : Number(typeof v === 'bigint' ? v.toString() : v);
-      return Number.isNaN(n) ? '0.000' : n.toFixed(3);
+      return Number.isNaN(n) ? '0.000' : fixed3(n);
     }
     default: {
       const s = typeof v === 'string' ? v : v.toString();
@@ -68,6 +68,18 @@ export function formatValue(v: SqlValue, t: string): string {
       return s.replace(/[\x00-\x1f\x7f]/g, '@');
     }
   }
+}
+
+/**
+ * `n` with 3 decimals as C's printf("%.3f") prints it (the corpus's reference runner): an
+ * exact binary tie rounds to even (19.8125 → 19.812), where toFixed rounds it up.
+ */
+function fixed3(n: number): string {
+  const scaled = n * 1000;
+  const floor = Math.floor(scaled);
+  if (scaled - floor !== 0.5 || scaled / 1000 !== n) return n.toFixed(3);
+  const even = Math.abs(floor % 2) === 0 ? floor : floor + 1;
+  return (even / 1000).toFixed(3);
 }
 
 /** Runs every record of `text` against `session`. */
