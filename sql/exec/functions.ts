@@ -10,31 +10,15 @@ import { bigintType, decimalType, doubleType, intType, scaleOf, unifyTypes, varc
 import { compareValues, toBigInt, toDecimal, toDouble, toText, truth, type CompareMode, type Value } from '../values.js';
 import { coerce, compareModeFor } from './coerce.js';
 import type { Compiled, SessionView } from './plan-types.js';
-import type { EvalCtx } from './scope.js';
 import { compileDateTimeCall } from './functions-datetime.js';
+import { fnOf, strictFn, type NonNull } from './function-kit.js';
 import { compileNumericCall } from './functions-numeric.js';
 import { compileStringCall } from './functions-string.js';
 import { serverVersion } from './server-info.js';
 
-type NonNull = Exclude<Value, null>;
-
-function fn(type: SqlType, args: readonly Compiled[], nullable: boolean, body: (ctx: EvalCtx) => Value): Compiled {
-  return { type, nullable, constant: args.every((a) => a.constant), hasSubquery: args.some((a) => a.hasSubquery), eval: body };
-}
-
-/** A function of non-null arguments that is NULL when any argument is NULL. */
-function strict(type: SqlType, args: readonly Compiled[], body: (vals: NonNull[]) => Value): Compiled {
-  const fs = args.map((a) => a.eval);
-  return fn(type, args, args.some((a) => a.nullable), (ctx) => {
-    const vals: NonNull[] = [];
-    for (const f of fs) {
-      const v = f(ctx);
-      if (v === null) return null;
-      vals.push(v);
-    }
-    return body(vals);
-  });
-}
+// The shared helpers of function-kit.ts, under the short names this file uses.
+const fn = fnOf;
+const strict = (type: SqlType, args: readonly Compiled[], body: (vals: NonNull[]) => Value): Compiled => strictFn(type, args, body);
 
 function arity(name: string, args: readonly Compiled[], min: number, max = min): void {
   if (args.length < min || args.length > max) {
