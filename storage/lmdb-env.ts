@@ -8,8 +8,9 @@
  * `putSync`/`removeSync` inside writes the dirty pages (writev), calls fdatasync on the data
  * file, then writes the meta page through a second descriptor opened O_DSYNC — all on the
  * calling thread, before it returns. The asynchronous `db.put` path resolves from a worker
- * thread with `overlappingSync`, where "resolved" and "flushed" are different events; we do
- * not use it.
+ * thread with `overlappingSync`, where "resolved" and "flushed" are different events; we
+ * open with `overlappingSync: false`, so that path (`writeBehind`: the Raft journal) commits
+ * with the same fdatasync and O_DSYNC meta write, on lmdb's writer thread, before it resolves.
  */
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { assert } from '../src/base/assert.js';
@@ -29,7 +30,7 @@ export interface LmdbEnv {
   readonly path: string;
   /** A named table of this environment (created on first use). */
   table(name: string): OrderedKv;
-  /** Group commits performed so far (one fdatasync each); for metrics and benchmarks. */
+  /** Group commits performed so far (one fdatasync each), `writeBehind` ones included; for metrics and benchmarks. */
   readonly groupCommits: number;
   /** Flushes queued batches, then closes the files. */
   close(): Promise<void>;
@@ -80,6 +81,7 @@ export function openLmdbEnv(options: LmdbEnvOptions): LmdbEnv {
     keyEncoding: 'binary',
     encoding: 'binary',
     cache: false,
+    overlappingSync: false,
   });
   return new LmdbEnvImpl(options.path, root, options.beforeCommit);
 }
@@ -90,6 +92,9 @@ class LmdbEnvImpl implements LmdbEnv {
   private pending: PendingGroup | undefined;
   private failure: StorageFatalError | undefined;
   private closed = false;
+  private lastBehind: Promise<boolean> | undefined;
+  /** `writeBehind` commits not yet done. */
+  private readonly behind = new Set<Promise<boolean>>();
   groupCommits = 0;
 
   constructor(
@@ -110,6 +115,7 @@ class LmdbEnvImpl implements LmdbEnv {
       },
       range: (start, end, reverse) => rangeOf(db, start, end, reverse),
       write: (ops) => this.enqueue(db, ops),
+      writeBehind: (ops) => this.writeBehind(db, ops),
     };
     this.tables.set(name, table);
     return table;
@@ -119,17 +125,15 @@ class LmdbEnvImpl implements LmdbEnv {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    // lmdb must not close under a commit of its writer thread.
+    await Promise.all([...this.behind].map((p) => p.catch(() => undefined)));
     await this.root.close();
   }
 
   private enqueue(db: Database<Buffer, Buffer>, ops: readonly KvOp[]): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     assert(!this.closed, 'lmdb: write after close');
-    for (const op of ops) {
-      checkKey(op.op === 'removeRange' ? op.start : op.key);
-      // Every value we store carries a checksum header; an empty one would be a bug upstream.
-      if (op.op === 'put') assert(op.value.length > 0, 'lmdb: empty values are not stored');
-    }
+    checkOps(ops);
     let group = this.pending;
     if (group === undefined) {
       group = this.pending = new PendingGroup();
@@ -137,6 +141,39 @@ class LmdbEnvImpl implements LmdbEnv {
     }
     group.batches.push({ db, ops });
     return group.done;
+  }
+
+  /**
+   * lmdb's asynchronous put/remove: encoded here, applied and committed by its writer thread
+   * (every async write of one loop turn in one transaction), resolved after the commit's sync.
+   * lmdb reads a value's bytes when the writer applies it: callers never reuse those arrays.
+   */
+  private writeBehind(db: Database<Buffer, Buffer>, ops: readonly KvOp[]): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    assert(!this.closed, 'lmdb: write after close');
+    checkOps(ops);
+    let last: Promise<boolean> | undefined;
+    for (const op of ops) {
+      if (op.op === 'put') last = db.put(op.key as Buffer, op.value as Buffer);
+      else if (op.op === 'remove') last = db.remove(op.key as Buffer);
+      else assert(false, `lmdb: writeBehind takes put and remove, not ${op.op}`);
+    }
+    if (last === undefined) return Promise.resolve();
+    // lmdb hands every write of one transaction the same promise: count each commit once.
+    if (last !== this.lastBehind) {
+      this.lastBehind = last;
+      const commit = last;
+      this.behind.add(commit);
+      commit.then(() => this.groupCommits++, () => undefined).finally(() => this.behind.delete(commit));
+    }
+    return last.then(
+      () => undefined,
+      (cause: unknown) => {
+        this.failure ??= new StorageFatalError(`lmdb commit failed at ${this.path}`, { cause });
+        log.error('durable write failed; storage is stopped', { path: this.path, error: String(cause) });
+        throw this.failure;
+      },
+    );
   }
 
   /** Writes every queued batch in one synchronous, durable LMDB transaction. */
@@ -158,6 +195,14 @@ class LmdbEnvImpl implements LmdbEnv {
     }
     this.groupCommits++;
     group.resolve();
+  }
+}
+
+function checkOps(ops: readonly KvOp[]): void {
+  for (const op of ops) {
+    checkKey(op.op === 'removeRange' ? op.start : op.key);
+    // Every value we store carries a checksum header; an empty one would be a bug upstream.
+    if (op.op === 'put') assert(op.value.length > 0, 'lmdb: empty values are not stored');
   }
 }
 

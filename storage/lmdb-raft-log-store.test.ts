@@ -24,6 +24,17 @@ describeRaftLogContract(
   25,
 );
 
+// The same contract with the journal checkpointed after every few ops: reads then merge the
+// in-memory layers with the base table at every step, and checkpoints meet appends in flight.
+describeRaftLogContract(
+  'lmdb, checkpointing every 3 ops',
+  () => {
+    const store = openLmdbRaftLogStore({ path: join(root, `db${n++}`), journal: { checkpointOpsMax: 3, checkpointIntervalMs: 1 } });
+    return Promise.resolve({ store, close: () => store.close() });
+  },
+  25,
+);
+
 describe('LMDB Raft log store on disk', () => {
   it('keeps entries, marks and hard state across reopen', async () => {
     const path = join(root, 'reopen');

@@ -37,6 +37,8 @@ export const enum ValueKind {
   LogEntry = 4,
   /** A Raft group's hard state or compaction mark. */
   LogState = 5,
+  /** A journal record: the ops of one write (`journaled-kv.ts`). */
+  Journal = 6,
 }
 
 /** `0x02 ‖ escape(userKey) ‖ 0x00 0x01`: the prefix shared by every version of `userKey`. */
@@ -214,7 +216,7 @@ export function decodeStoredValue(key: Uint8Array, stored: Uint8Array, where: st
   const actual = crc32c(stored, crc32c(key), 4);
   if (expected !== actual) throw corruption(where, key, `crc32c ${hex32(actual)} != stored ${hex32(expected)}`);
   const kind = stored[4]!;
-  if (kind < ValueKind.Put || kind > ValueKind.LogState) {
+  if (kind < ValueKind.Put || kind > ValueKind.Journal) {
     throw corruption(where, key, `unknown value kind ${kind}`);
   }
   // A plain view, not Buffer#subarray (slow, and Buffer-typed): stored is the caller's own copy.

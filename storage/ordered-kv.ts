@@ -33,6 +33,13 @@ export interface OrderedKv {
    * resolves once they are durable. Batches are applied in call order.
    */
   write(ops: readonly KvOp[]): Promise<void>;
+  /**
+   * Optional: as `write` for `put` and `remove` only, but applied and made durable by another
+   * thread (LMDB's writer), so this loop goes on while the disk syncs. Ordered among the
+   * `writeBehind` batches of the environment, not with `write` batches; the batches of one loop
+   * turn commit in one transaction. Without it, callers use `write`.
+   */
+  writeBehind?(ops: readonly KvOp[]): Promise<void>;
 }
 
 /** An in-memory OrderedKv: a sorted array, writes applied at once (nothing to fsync). */

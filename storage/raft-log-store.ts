@@ -18,6 +18,7 @@
 import { assert } from '../src/base/assert.js';
 import type { LogIndex, LogStreamId, NodeId, Term } from '../src/base/ids.js';
 import { logIndex, logStreamId, nodeId, term as asTerm } from '../src/base/ids.js';
+import { readU32, writeU32 } from './big-endian.js';
 import { ByteSlab } from './byte-slab.js';
 import { decodeStoredValue, encodeStoredValue, sealStoredValue, STORED_VALUE_HEADER_BYTES, ValueKind } from './mvcc-layout.js';
 import { createMemoryOrderedKv, type KvOp, type OrderedKv } from './ordered-kv.js';
@@ -304,20 +305,9 @@ function writeU64(out: Uint8Array, at: number, n: number): void {
   writeU32(out, at + 4, n >>> 0);
 }
 
-function writeU32(out: Uint8Array, at: number, n: number): void {
-  out[at] = n >>> 24;
-  out[at + 1] = (n >>> 16) & 0xff;
-  out[at + 2] = (n >>> 8) & 0xff;
-  out[at + 3] = n & 0xff;
-}
-
 function readU64(bytes: Uint8Array, at: number): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return view.getUint32(at) * 2 ** 32 + view.getUint32(at + 4);
-}
-
-function readU32(bytes: Uint8Array, at: number): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
