@@ -7,6 +7,7 @@
  *   [0, 'ainc', tableId]              → next AUTO_INCREMENT value / hidden row id
  *   [0, 'view', db, view]             → JSON ViewDef (the query as text)
  *   [0, 'trg', db, trigger]           → JSON TriggerDef
+ *   [0, 'stat', tableId]              → JSON TableStats (ANALYZE TABLE, exec/analyze-table.ts)
  *   [tableId, 1, pk…]                 → row (row-codec)
  *   [tableId, indexId, cols…, pk…]    → primary row key (secondary index entry)
  *   [tableId, indexId, cols…]         → primary row key (unique index entry without NULLs)
@@ -36,15 +37,47 @@ export interface ColumnDef {
   /** Null: no DEFAULT clause. */
   readonly defaultValue: StoredDefault | null;
   readonly autoIncrement: boolean;
+  /**
+   * Index of the column's value in a stored row (exec/row-layout.ts); absent: its position in
+   * TableDef.columns (a table whose layout no online ALTER TABLE changed).
+   */
+  readonly slot?: number;
+  /** What a row stored before the column was added reads as (online ADD COLUMN); absent: NULL. */
+  readonly fill?: StoredDefault;
 }
 
 /** A secondary (or unique) index. */
 export interface IndexDef {
   readonly id: number;
   readonly name: string;
-  /** Positions in TableDef.columns. */
+  /** Positions in TableDef.columns (in [...columns, ...pending.columns] for a pending index). */
   readonly columns: readonly number[];
   readonly unique: boolean;
+  /**
+   * Only in TableDef.pending (exec/online-ddl.ts): 'writeOnly' — writers add and delete its
+   * entries; 'deleteOnly' — writers only delete them. Queries never read a pending index.
+   */
+  readonly state?: 'writeOnly' | 'deleteOnly';
+}
+
+/**
+ * The part of an online ALTER TABLE that queries do not see (yet, or any more) but writers
+ * maintain: F1's intermediate schema states, kept beside the public definition as
+ * CockroachDB keeps its mutations (exec/online-ddl.ts).
+ */
+export interface PendingSchemaChange {
+  /** 'add': rolled back when its job stops before the final commit; 'drop': carried to the end. */
+  readonly direction: 'add' | 'drop';
+  /** Write-only columns (each with a slot): stored by writers, invisible to queries. */
+  readonly columns: readonly ColumnDef[];
+  /** Indexes in a 'writeOnly' or 'deleteOnly' state. */
+  readonly indexes: readonly IndexDef[];
+  /** Index ids whose entries are left to delete (a dropped or rolled-back index). */
+  readonly garbageIndexIds: readonly number[];
+  /** Slots of dropped columns whose stored values are left to set to NULL. */
+  readonly garbageSlots: readonly number[];
+  /** nextIndexId to put back once a rolled-back ADD INDEX left nothing behind. */
+  readonly restoreNextIndexId?: number;
 }
 
 /** A table. */
@@ -60,6 +93,41 @@ export interface TableDef {
   readonly nextIndexId: number;
   /** CHECK constraints: name and the expression as JSON of Atoll's tree (exec/check-constraints.ts). */
   readonly checks?: readonly { readonly name: string; readonly expr: string }[];
+  /** Values per stored row (exec/row-layout.ts); absent: one per column, in column order. */
+  readonly slotCount?: number;
+  /** An online ALTER TABLE under way or left unfinished (exec/online-ddl.ts). */
+  readonly pending?: PendingSchemaChange;
+  /** FOREIGN KEYs of this (child) table (exec/foreign-keys.ts enforces them). */
+  readonly foreignKeys?: readonly ForeignKeyDef[];
+  /**
+   * The FOREIGN KEYs, of any table (this one too), that reference this table: kept by every DDL
+   * so a DELETE or UPDATE of a parent finds its children without reading the whole catalog.
+   */
+  readonly referencedBy?: readonly ForeignKeyRef[];
+}
+
+/** A referential action. NO ACTION when none was written; InnoDB runs NO ACTION and SET DEFAULT as RESTRICT. */
+export type ForeignKeyAction = 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'NO ACTION' | 'SET DEFAULT';
+
+/**
+ * A FOREIGN KEY of a child table. Columns are named, not positions, so ALTER TABLE moving
+ * columns cannot break it; the parent is named too (it may not exist yet: foreign_key_checks=0).
+ */
+export interface ForeignKeyDef {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly parentDb: string;
+  readonly parentTable: string;
+  readonly parentColumns: readonly string[];
+  readonly onDelete: ForeignKeyAction;
+  readonly onUpdate: ForeignKeyAction;
+}
+
+/** One FOREIGN KEY that references a table: the child table and the constraint's name. */
+export interface ForeignKeyRef {
+  readonly db: string;
+  readonly table: string;
+  readonly name: string;
 }
 
 /** A database. */
@@ -162,6 +230,12 @@ export async function nextCounter(txn: Txn, name: string, first: number): Promis
   return next;
 }
 
+/** The next value of counter `name` without taking it; undefined when it was never taken. */
+export async function peekCounter(txn: Txn, name: string): Promise<number | undefined> {
+  const v = await txn.get(counterKey(name));
+  return v === undefined ? undefined : Number(new TextDecoder().decode(v));
+}
+
 /** The next AUTO_INCREMENT value of a table, without taking it. */
 export async function peekAutoIncrement(txn: Txn, tableId: number): Promise<bigint> {
   const v = await txn.get(autoIncrementKey(tableId));
@@ -237,4 +311,53 @@ async function listJson<T>(txn: Txn, prefix: Uint8Array): Promise<T[]> {
   const out: T[] = [];
   for await (const kv of txn.scan({ start: prefix, end: prefixEnd(prefix) })) out.push(decodeJson<T>(kv.value));
   return out;
+}
+
+/**
+ * Statistics of one table as ANALYZE TABLE stored them. Columns and indexes are named (not
+ * positions) so an ALTER TABLE after ANALYZE leaves the statistics of what it kept usable.
+ */
+export interface TableStats {
+  /** The table analyzed (a dropped and recreated table has another id). */
+  readonly tableId: number;
+  /** Rows when ANALYZE ran (counted exactly). */
+  readonly rows: number;
+  /** Rows whose values were read: all of them, or a systematic sample of a large table. */
+  readonly sampledRows: number;
+  readonly columns: readonly ColumnStats[];
+  /** PRIMARY (unless the table has a hidden row id) and every secondary index. */
+  readonly indexes: readonly IndexStats[];
+}
+
+/** Statistics of one column. */
+export interface ColumnStats {
+  readonly name: string;
+  /** Distinct non-NULL values (index collation: 'a' and 'A' are one value). */
+  readonly distinct: number;
+  readonly nulls: number;
+  /** Smallest and largest value of a numeric column, as doubles. */
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** Statistics of one index: MySQL's Cardinality of every key prefix. */
+export interface IndexStats {
+  readonly name: string;
+  /** cardinality[k] = distinct values of the first k+1 key columns (NULLs count as one value). */
+  readonly cardinality: readonly number[];
+}
+
+/** Key of a table's statistics. */
+export const tableStatsKey = (tableId: number): Uint8Array => sys(text('stat'), int(tableId));
+
+/** The statistics of table `tableId`, or undefined when it was never analyzed. */
+export async function getTableStats(txn: Txn, tableId: number): Promise<TableStats | undefined> {
+  const v = await txn.get(tableStatsKey(tableId));
+  return v === undefined ? undefined : decodeJson<TableStats>(v);
+}
+
+/** Writes a table's statistics. */
+export function putTableStats(txn: Txn, stats: TableStats): void {
+  assert(stats.rows >= 0 && stats.sampledRows <= stats.rows, 'table statistics count rows');
+  txn.put(tableStatsKey(stats.tableId), encodeJson(stats));
 }

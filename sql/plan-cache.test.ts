@@ -180,10 +180,11 @@ describe('plan cache behaviour', () => {
     }
     gets.count = 0;
     gets.scans = 0;
+    gets.scanned = 0;
     const r = await session.query('SELECT v FROM t WHERE id = 2');
     expect(r[0]).toMatchObject({ rows: [[20n]] });
     expect(await session.executePrepared(id, [1])).toMatchObject({ rows: [[10n]] });
-    expect(gets).toEqual({ count: 2, scans: 0 });
+    expect(gets).toEqual({ count: 2, scans: 0, scanned: 0 });
   });
 
   it('is shared by the sessions of one engine and bounded', async () => {

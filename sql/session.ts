@@ -38,6 +38,11 @@ import { PreparedPlans, pointSelectPlan, type FastPlanSlot } from './fast-path/f
 import { keyValueOf, pointKeyValue, runPointSelect } from './fast-path/point-select.js';
 import type { ColumnInfo, PreparedStatementInfo, SessionStatus, SqlSession, SqlValue, StatementResult } from './session-api.js';
 import { StatementTxn } from './statement-txn.js';
+import type { SchemaSync } from './schema-sync.js';
+import { runTableDdl, type OnlineDdlHost } from './exec/online-ddl.js';
+import { analyzeTables } from './exec/analyze-table.js';
+import { PendingRowCounts, StatsNotLoaded, type TableStatsCache } from './exec/table-stats.js';
+import type { PlannerOptions } from './exec/plan-types.js';
 import { type GlobalVariables, SessionVariables, isSystemVariable } from './variables.js';
 import { Decimal } from './decimal.js';
 import type { Value } from './values.js';
@@ -45,7 +50,8 @@ import { likeRegExp } from './exec/compile-expr.js';
 
 /** Thrown by the planner's table lookup when a definition is not loaded yet. */
 class TableNotLoaded {
-  constructor(readonly db: string, readonly name: string) {}
+  /** `optional`: asked by `tableIfExists`, so a missing table is remembered as absent, not 1146. */
+  constructor(readonly db: string, readonly name: string, readonly optional = false) {}
 }
 
 /** What a session shares with the engine. */
@@ -56,6 +62,12 @@ export interface SessionDeps {
   readonly globals: GlobalVariables;
   /** The engine's plan cache (statement templates, table definitions), shared by its sessions. */
   readonly planCache: PlanCache;
+  /** The engine's table statistics (exec/table-stats.ts), shared by its sessions. */
+  readonly stats: TableStatsCache;
+  /** Join reordering and the partition-pruning hook (SqlEngineOptions). */
+  readonly planner: PlannerOptions;
+  /** Open transactions and online schema change jobs of the engine (schema-sync.ts). */
+  readonly schemaSync: SchemaSync;
 }
 
 interface Prepared {
@@ -85,6 +97,8 @@ export class Session implements SqlSession {
   /** Rows and time the running statement may still spend (statement-budget.ts). */
   private budget: StatementBudget | undefined;
   private nextStatementId = 1;
+  /** Row-count changes of the open transaction, for the statistics cache once it commits. */
+  private readonly pendingRows = new PendingRowCounts();
 
   constructor(
     private readonly deps: SessionDeps,
@@ -212,6 +226,7 @@ export class Session implements SqlSession {
   private rollbackOpen(): void {
     if (this.txn !== null && !this.txn.finished) this.txn.rollback();
     this.txn = null;
+    this.pendingRows.discard();
   }
 
   /** The budget of a statement: rows examined, and max_execution_time for a read-only SELECT. */
@@ -265,6 +280,10 @@ export class Session implements SqlSession {
         return this.runSet(stmt.assignments, params);
       case 'show':
         return this.withReadTxn((txn) => runShow(stmt.show, { txn, database: this.database, variables: (g) => this.variableRows(g) }));
+      case 'analyzeTable':
+        // ANALYZE TABLE commits the open transaction first, as MySQL's does.
+        await this.commitOpen();
+        return analyzeTables(stmt.tables, { kv: this.deps.kv, database: this.database, cache: this.deps.stats });
       case 'describe': {
         const db = databaseOf(stmt.table, this.database);
         const def = await this.withReadTxn((txn) => getTable(txn, db, stmt.table.name));
@@ -316,28 +335,45 @@ export class Session implements SqlSession {
   }
 
   private async runDml(stmt: Extract<Statement, { kind: 'insert' | 'update' | 'delete' }>, params: readonly Value[]): Promise<StatementResult> {
+    const written = { tableId: -1 };
     const outcome = await this.inTransaction(true, (txn) => this.withTables(txn, params, (env): Promise<DmlOutcome> => {
+      written.tableId = env.table(stmt.table).id;
       if (stmt.kind === 'insert') return runInsert(stmt, env, txn);
       if (stmt.kind === 'update') return runUpdate(stmt, env, txn);
       return runDelete(stmt, env, txn);
     }));
     if (outcome.lastInsertId !== null) this.lastInsertId = outcome.lastInsertId;
+    this.countRows(written.tableId, rowCountChange(stmt, outcome.result));
     return outcome.result;
+  }
+
+  /** Row-count change of a statement that succeeded: at once with autocommit, else at COMMIT. */
+  private countRows(tableId: number, rows: number): void {
+    this.pendingRows.add(tableId, rows);
+    if (this.txn === null) this.pendingRows.commitTo(this.deps.stats);
   }
 
   private async runDdl(stmt: Statement): Promise<StatementResult> {
     await this.commitOpen();
+    // ALTER TABLE and CREATE/DROP INDEX run as online jobs of many commits (exec/online-ddl.ts).
+    const online = await runTableDdl(stmt, this.onlineDdlHost(), this.database, this.plannerEnv(new Map(), []));
+    if (online !== undefined) {
+      if (online.commitTs !== null) this.lastCommitTs = online.commitTs;
+      return online.result;
+    }
     const txn = this.deps.kv.begin();
-    // Cached table definitions and plans go before the commit and again after it (plan-cache.ts).
+    // Cached table definitions and plans go before the commit and again after it (plan-cache.ts),
+    // and with them cached statistics (exec/table-stats.ts).
     this.deps.planCache.invalidateSchema(null);
+    this.deps.stats.invalidate();
     try {
       const env = this.plannerEnv(new Map(), []);
       let result: StatementResult;
       switch (stmt.kind) {
         case 'createDatabase': result = await createDatabase(txn, stmt); break;
-        case 'dropDatabase': result = await dropDatabase(txn, stmt); break;
+        case 'dropDatabase': result = await dropDatabase(txn, stmt, env); break;
         case 'createTable': result = await createTable(txn, stmt, this.database, env); break;
-        case 'dropTable': result = await dropTable(txn, stmt, this.database); break;
+        case 'dropTable': result = await dropTable(txn, stmt, this.database, env); break;
         case 'createIndex': result = await createIndex(txn, stmt, this.database); break;
         case 'dropIndex': result = await dropIndex(txn, stmt, this.database); break;
         case 'createView': case 'dropView': case 'createTrigger': case 'dropTrigger': case 'truncate': case 'createTableLike': case 'createTableAs': case 'alterTable':
@@ -357,6 +393,7 @@ export class Session implements SqlSession {
       }
       const { commitTs } = await txn.commit();
       this.deps.planCache.invalidateSchema(commitTs);
+      this.deps.stats.invalidate();
       this.lastCommitTs = commitTs;
       if (stmt.kind === 'dropDatabase' && this.database === stmt.name) this.database = null;
       return result;
@@ -364,6 +401,18 @@ export class Session implements SqlSession {
       if (!txn.finished) txn.rollback();
       throw e;
     }
+  }
+
+  /** What an online schema change job of this session needs (exec/online-ddl.ts). */
+  private onlineDdlHost(): OnlineDdlHost {
+    return {
+      kv: this.deps.kv,
+      sync: this.deps.schemaSync,
+      invalidateSchema: (commitTs) => {
+        this.deps.planCache.invalidateSchema(commitTs);
+        if (commitTs === null) this.deps.stats.invalidate();
+      },
+    };
   }
 
   /**
@@ -409,9 +458,18 @@ export class Session implements SqlSession {
   private async commitOpen(): Promise<void> {
     const txn = this.txn;
     this.txn = null;
-    if (txn === null || txn.finished) return;
-    const { commitTs } = await txn.commit();
-    this.lastCommitTs = commitTs;
+    if (txn === null || txn.finished) {
+      this.pendingRows.discard();
+      return;
+    }
+    try {
+      const { commitTs } = await txn.commit();
+      this.lastCommitTs = commitTs;
+    } catch (e) {
+      this.pendingRows.discard();
+      throw e;
+    }
+    this.pendingRows.commitTo(this.deps.stats);
   }
 
   /**
@@ -422,10 +480,22 @@ export class Session implements SqlSession {
     const tables = new Map<string, TableDef>();
     const views = new Map<string, ViewDef>();
     const info: { snapshot: CatalogSnapshot | null } = { snapshot: null };
+    const absent = new Set<string>();
     for (;;) {
       try {
-        return await body(this.plannerEnv(tables, params, views, info));
+        return await body(this.plannerEnv(tables, params, views, info, true, absent));
       } catch (e) {
+        if (e instanceof StatsNotLoaded) {
+          // Read committed state only: the cache is shared, and this transaction's own rows
+          // reach it as a row-count delta when it commits.
+          const snapshot = this.deps.kv.begin({ readOnly: true });
+          try {
+            await this.deps.stats.load(snapshot, e.def);
+          } finally {
+            snapshot.rollback();
+          }
+          continue;
+        }
         if (!(e instanceof TableNotLoaded)) throw e;
         const cache = this.deps.planCache;
         const read = { version: cache.schemaVersion, startTs: txn.startTs };
@@ -434,6 +504,10 @@ export class Session implements SqlSession {
           continue;
         }
         const def = await getTable(txn, e.db, e.name);
+        if (def === undefined && e.optional) {
+          absent.add(`${e.db}.${e.name}`);
+          continue;
+        }
         if (def === undefined) {
           const view = await getView(txn, e.db, e.name);
           if (view !== undefined) {
@@ -449,7 +523,8 @@ export class Session implements SqlSession {
     }
   }
 
-  private plannerEnv(tables: ReadonlyMap<string, TableDef>, params: readonly Value[], views: ReadonlyMap<string, ViewDef> = new Map(), info: { snapshot: CatalogSnapshot | null } = { snapshot: null }): PlannerEnv {
+  /** A planner environment; `loadStats` lets it throw StatsNotLoaded (only inside withTables). */
+  private plannerEnv(tables: ReadonlyMap<string, TableDef>, params: readonly Value[], views: ReadonlyMap<string, ViewDef> = new Map(), info: { snapshot: CatalogSnapshot | null } = { snapshot: null }, loadStats = false, absent: ReadonlySet<string> = new Set()): PlannerEnv {
     const session = this.sessionView(params);
     const sources = new SourceRegistry();
     const env: PlannerEnv = {
@@ -475,7 +550,19 @@ export class Session implements SqlSession {
         if (tables.has(`${db}.${name.name}`) || this.deps.planCache.table(db, name.name) !== undefined) return undefined;
         throw new TableNotLoaded(db, name.name);
       },
+      tableIfExists: (name: TableName) => {
+        const db = databaseOf(name, this.database);
+        const def = tables.get(`${db}.${name.name}`) ?? this.deps.planCache.table(db, name.name);
+        if (def !== undefined || absent.has(`${db}.${name.name}`)) return def;
+        throw new TableNotLoaded(db, name.name, true);
+      },
       compileSubquery: (query, parent) => compileQuery(query, parent, env),
+      stats: (def) => {
+        const known = this.deps.stats.estimates(def);
+        if (known === undefined && loadStats) throw new StatsNotLoaded(def);
+        return known;
+      },
+      planner: this.deps.planner,
     };
     return env;
   }
@@ -554,6 +641,17 @@ export class Session implements SqlSession {
       return v instanceof Decimal ? v.rescale(compiled.type.kind === 'decimal' ? compiled.type.scale : v.scale) : v;
     }));
   }
+}
+
+/**
+ * Rows a successful INSERT or DELETE added to its table (for the statistics cache). REPLACE and
+ * ON DUPLICATE KEY UPDATE count replaced rows in their affected rows, so they are not counted.
+ */
+function rowCountChange(stmt: Extract<Statement, { kind: 'insert' | 'update' | 'delete' }>, result: StatementResult): number {
+  if (result.kind !== 'ok') return 0;
+  if (stmt.kind === 'insert' && stmt.replace !== true && (stmt.onDuplicate?.length ?? 0) === 0) return Number(result.affectedRows);
+  if (stmt.kind === 'delete') return -Number(result.affectedRows);
+  return 0;
 }
 
 /** A SELECT that takes no locks: max_execution_time applies to it (as in MySQL). */

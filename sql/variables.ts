@@ -52,6 +52,7 @@ const definitions: Record<string, VarDef> = {
   collation_server: { value: 'utf8mb4_general_ci', scope: 'both', check: textVar },
   cte_max_recursion_depth: { value: 1000n, scope: 'both', check: intVar },
   default_storage_engine: { value: 'InnoDB', scope: 'both', check: textVar },
+  foreign_key_checks: { value: 1n, scope: 'both', check: boolVar },
   div_precision_increment: { value: 4n, scope: 'readOnly' },
   init_connect: { value: '', scope: 'global', check: textVar },
   innodb_lock_wait_timeout: { value: BigInt(limits.lockWaitTimeoutMs / 1000), scope: 'both', check: intVar },

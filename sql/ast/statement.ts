@@ -32,6 +32,22 @@ export interface IndexSpec {
   readonly primary: boolean;
 }
 
+/** A referential action as written (exec/foreign-key-ddl.ts stores NO ACTION when there is none). */
+export type ReferentialAction = 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'NO ACTION' | 'SET DEFAULT';
+
+/** `[CONSTRAINT name] FOREIGN KEY [index] (cols) REFERENCES parent (cols) [ON DELETE …] [ON UPDATE …]`. */
+export interface ForeignKeySpec {
+  /** The CONSTRAINT symbol; null: named `<table>_ibfk_<n>`. */
+  readonly name: string | null;
+  /** The index name after FOREIGN KEY (names the index created for the key when none serves it). */
+  readonly indexName: string | null;
+  readonly columns: readonly string[];
+  readonly parent: TableName;
+  readonly parentColumns: readonly string[];
+  readonly onDelete: ReferentialAction | null;
+  readonly onUpdate: ReferentialAction | null;
+}
+
 /** Targets of SET. */
 export type SetTarget =
   | { readonly kind: 'sysVar'; readonly scope: 'session' | 'global'; readonly name: string }
@@ -78,6 +94,8 @@ export type Statement =
     readonly kind: 'createTable'; readonly table: TableName; readonly ifNotExists: boolean; readonly columns: readonly ColumnSpec[]; readonly indexes: readonly IndexSpec[];
     /** CHECK constraints, column-level and table-level (name null: MySQL names it t_chk_n). */
     readonly checks?: readonly { readonly name: string | null; readonly expr: Expr }[];
+    /** Table-level FOREIGN KEYs (a column-level REFERENCES is parsed and ignored, as MySQL does). */
+    readonly foreignKeys?: readonly ForeignKeySpec[];
   }
   | { readonly kind: 'dropTable'; readonly tables: readonly TableName[]; readonly ifExists: boolean }
   | { readonly kind: 'createIndex'; readonly table: TableName; readonly index: IndexSpec }
@@ -88,6 +106,8 @@ export type Statement =
   | { readonly kind: 'set'; readonly assignments: readonly SetAssignment[] }
   | { readonly kind: 'show'; readonly show: ShowStatement }
   | { readonly kind: 'describe'; readonly table: TableName }
+  /** ANALYZE [NO_WRITE_TO_BINLOG | LOCAL] TABLE t, …: collects planner statistics (exec/analyze-table.ts). */
+  | { readonly kind: 'analyzeTable'; readonly tables: readonly TableName[] }
   | SchemaStatement;
 
 /**
@@ -111,4 +131,6 @@ export type AlterAction =
   | { readonly kind: 'modifyColumn'; readonly oldName: string; readonly column: ColumnSpec }
   | { readonly kind: 'addIndex'; readonly index: IndexSpec }
   | { readonly kind: 'dropIndex'; readonly name: string }
-  | { readonly kind: 'rename'; readonly name: string };
+  | { readonly kind: 'rename'; readonly name: string }
+  | { readonly kind: 'addForeignKey'; readonly foreignKey: ForeignKeySpec }
+  | { readonly kind: 'dropForeignKey'; readonly name: string };

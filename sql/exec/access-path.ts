@@ -3,7 +3,8 @@
  * `col < c` (and friends), `col BETWEEN c1 AND c2`, where `c` is constant. The primary key is
  * preferred (point gets when every key column is pinned), then a secondary index on its
  * leading column, else a full scan. A range is always a superset of the matching rows: the
- * whole WHERE clause is still applied to what it returns.
+ * whole WHERE clause is still applied to what it returns. With ANALYZE TABLE statistics the
+ * planner picks among the same candidates by estimated rows instead (cost-model.ts).
  */
 import type { KeyRange } from '../../src/txn/txn-kv.js';
 import type { KeyPart } from '../../storage/key-codec.js';
@@ -132,36 +133,52 @@ function rangesFor(def: TableDef, indexId: number, column: number, preds: readon
   return [boundsRange(def, indexId, low, high)];
 }
 
-/** Chooses how to fetch rows of `def` given predicates on its columns. */
+/** Chooses how to fetch rows of `def` given predicates on its columns (the rule-based preference). */
 export function chooseAccessPath(def: TableDef, preds: readonly ColumnPredicate[]): AccessPath {
+  return accessPathCandidates(def, preds)[0]!;
+}
+
+/**
+ * Every way to fetch rows of `def` for these predicates, in the rule-based preference order:
+ * primary key points (every key column pinned), a range on the leading primary key column, a
+ * range on each secondary index's leading column, and last always the full scan. The
+ * cost-based choice (cost-model.ts) picks among them by estimated rows when statistics exist.
+ */
+export function accessPathCandidates(def: TableDef, preds: readonly ColumnPredicate[]): AccessPath[] {
   const on = (col: number): ColumnPredicate[] => preds.filter((p) => p.column === col);
+  const out: AccessPath[] = [];
   if (def.primaryKey.length > 0) {
-    const pinned = def.primaryKey.map((c) => on(c).find((p) => p.op === '=' || (p.op === 'in' && def.primaryKey.length === 1)));
-    if (pinned.every((p) => p !== undefined)) {
-      const keys: KeyPart[][] = [];
-      const first = pinned[0]!;
-      let ok = true;
-      for (const v of first.values) {
-        const parts: KeyPart[] = [];
-        for (let i = 0; i < pinned.length; i++) {
-          const part = boundPart(def, def.primaryKey[i]!, i === 0 ? v : pinned[i]!.values[0]!, 'exact');
-          if (part === undefined) ok = false;
-          else if (part !== null) parts.push(part);
-        }
-        if (parts.length === pinned.length) keys.push(parts);
-      }
-      if (ok) return { kind: 'points', keys };
-    }
+    const points = primaryKeyPoints(def, on);
+    if (points !== undefined) out.push(points);
     const lead = def.primaryKey[0]!;
     const ranges = rangesFor(def, primaryIndexId, lead, on(lead));
-    if (ranges !== undefined) return { kind: 'primaryRanges', ranges };
+    if (ranges !== undefined) out.push({ kind: 'primaryRanges', ranges });
   }
   for (const index of def.indexes) {
     const lead = index.columns[0]!;
     const ranges = rangesFor(def, index.id, lead, on(lead));
-    if (ranges !== undefined) return { kind: 'indexRanges', indexName: index.name, ranges };
+    if (ranges !== undefined) out.push({ kind: 'indexRanges', indexName: index.name, ranges });
   }
-  return { kind: 'full' };
+  out.push({ kind: 'full' });
+  return out;
+}
+
+/** Point gets when every primary key column is pinned by `=` (or the only one by IN). */
+function primaryKeyPoints(def: TableDef, on: (col: number) => ColumnPredicate[]): AccessPath | undefined {
+  const pinned = def.primaryKey.map((c) => on(c).find((p) => p.op === '=' || (p.op === 'in' && def.primaryKey.length === 1)));
+  if (!pinned.every((p) => p !== undefined)) return undefined;
+  const keys: KeyPart[][] = [];
+  const first = pinned[0]!;
+  for (const v of first.values) {
+    const parts: KeyPart[] = [];
+    for (let i = 0; i < pinned.length; i++) {
+      const part = boundPart(def, def.primaryKey[i]!, i === 0 ? v : pinned[i]!.values[0]!, 'exact');
+      if (part === undefined) return undefined;
+      if (part !== null) parts.push(part);
+    }
+    if (parts.length === pinned.length) keys.push(parts);
+  }
+  return { kind: 'points', keys };
 }
 
 /** The byte ranges of a full scan. */

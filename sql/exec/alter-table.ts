@@ -1,11 +1,17 @@
 /**
- * ALTER TABLE: ADD/DROP/MODIFY/CHANGE COLUMN, ADD/DROP INDEX (and UNIQUE), RENAME TO. Actions
- * run in order inside the DDL's one transaction. Index actions only touch index entries; a
- * column action rewrites every row through the new definition (a value that does not fit a
- * modified type fails as a strict INSERT would: 1264, 1406, 1366) and rebuilds the indexes.
- * The old rows are read once (at most limits.statementRowsMax) and the rewrite commits with
- * the DDL transaction, so it is atomic but bounded by one commit's size; batches committed
- * one by one (online schema change) are not done yet.
+ * ALTER TABLE in one transaction: ADD/DROP/MODIFY/CHANGE COLUMN, ADD/DROP INDEX (and UNIQUE),
+ * RENAME TO, FOREIGN KEYs. Actions run in order inside the DDL's one transaction. Index actions
+ * only touch index entries; a column action rewrites every row through the new definition (a
+ * value that does not fit a modified type fails as a strict INSERT would: 1264, 1406, 1366)
+ * and rebuilds the indexes; columns keep their slots (row-layout.ts). The old
+ * rows are read once (at most limits.statementRowsMax) and the rewrite commits with the DDL
+ * transaction, so it is atomic but bounded by one commit's size, and concurrent writers of the
+ * table conflict with it.
+ *
+ * An ALTER made only of ADD/DROP COLUMN and ADD/DROP INDEX runs online instead, in batches
+ * committed one by one while other sessions keep writing (online-ddl.ts); this path is what is
+ * left: MODIFY/CHANGE COLUMN (online: not built yet), RENAME TO, FOREIGN KEY actions, and any
+ * ALTER of a table with foreign keys.
  */
 import { SqlError } from '../../src/base/errors.js';
 import type { Txn } from '../../src/txn/txn-kv.js';
@@ -18,6 +24,8 @@ import { columnDef, createIndex, databaseOf, dropIndex } from './ddl.js';
 import type { CompileEnv } from './plan-types.js';
 import { defaultValueOf, storeValue } from './store-value.js';
 import { deleteTableData, fullRange, insertRow, scanRows } from './table-access.js';
+import { alterAddForeignKey, alterDropForeignKey, foreignKeyDdl } from './foreign-key-ddl.js';
+import { checkAlterAction, followAlterAction } from './foreign-key-guards.js';
 
 const ok = (): StatementResult => ({ kind: 'ok', affectedRows: 0n, lastInsertId: 0n, info: 'Records: 0  Duplicates: 0  Warnings: 0', warningCount: 0 });
 
@@ -28,7 +36,10 @@ export async function alterTable(stmt: Extract<SchemaStatement, { kind: 'alterTa
   for (const action of stmt.actions) {
     const def = await getTable(txn, db, name);
     if (def === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${name}' doesn't exist`);
+    // Foreign keys (foreign-key-guards.ts): refuse what would break one; carry renames along.
+    await checkAlterAction(foreignKeyDdl(txn, env), action, def);
     name = await applyAction(action, def, txn, env);
+    await followAlterAction(foreignKeyDdl(txn, env), action, def);
   }
   return ok();
 }
@@ -59,6 +70,12 @@ async function applyAction(action: AlterAction, def: TableDef, txn: Txn, env: Co
     case 'modifyColumn':
       await modifyColumn(def, action.oldName, action.column, txn, env);
       return def.name;
+    case 'addForeignKey':
+      await alterAddForeignKey(foreignKeyDdl(txn, env), def, action.foreignKey);
+      return def.name;
+    case 'dropForeignKey':
+      await alterDropForeignKey(foreignKeyDdl(txn, env), def, action.name);
+      return def.name;
   }
 }
 
@@ -71,9 +88,11 @@ function position(def: TableDef, name: string): number {
 async function addColumn(def: TableDef, spec: Parameters<typeof columnDef>[0], txn: Txn, env: CompileEnv): Promise<void> {
   if (spec.primaryKey || spec.autoIncrement) throw unsupported('ALTER TABLE ADD a key or AUTO_INCREMENT column');
   if (def.columns.some((c) => c.name.toLowerCase() === spec.name.toLowerCase())) throw new SqlError('DUP_FIELDNAME', `Duplicate column name '${spec.name}'`);
-  const col = columnDef(spec, false, env);
-  const fill = col.defaultValue !== null ? defaultValueOf(col.defaultValue, env.session.nowMs) : col.notNull ? implicitZero(col) : null;
-  const next: TableDef = { ...def, columns: [...def.columns, col] };
+  const plain = columnDef(spec, false, env);
+  const fill = plain.defaultValue !== null ? defaultValueOf(plain.defaultValue, env.session.nowMs) : plain.notNull ? implicitZero(plain) : null;
+  // A table with slots (row-layout.ts) keeps them: the new column takes a fresh one.
+  const col: ColumnDef = def.slotCount === undefined ? plain : { ...plain, slot: def.slotCount };
+  const next: TableDef = { ...def, columns: [...def.columns, col], ...(def.slotCount === undefined ? {} : { slotCount: def.slotCount + 1 }) };
   await rewrite(def, next, txn, (row, n) => [...row, storeValue(fill, col, n)]);
   if (spec.unique) await createIndex(txn, { kind: 'createIndex', table: { db: def.db, name: def.name }, index: { name: spec.name, columns: [spec.name], unique: true, primary: false } }, def.db);
 }
@@ -106,12 +125,18 @@ async function modifyColumn(def: TableDef, oldName: string, spec: Parameters<typ
   if (spec.name.toLowerCase() !== oldName.toLowerCase() && def.columns.some((c) => c.name.toLowerCase() === spec.name.toLowerCase())) {
     throw new SqlError('DUP_FIELDNAME', `Duplicate column name '${spec.name}'`);
   }
-  const col = { ...columnDef(spec, def.primaryKey.includes(i), env), autoIncrement: spec.autoIncrement || def.columns[i]!.autoIncrement };
+  // The column keeps its slot (row-layout.ts); every row is rewritten, so it needs no fill.
+  const slot = def.columns[i]!.slot;
+  const col = { ...columnDef(spec, def.primaryKey.includes(i), env), autoIncrement: spec.autoIncrement || def.columns[i]!.autoIncrement, ...(slot === undefined ? {} : { slot }) };
   const next: TableDef = { ...def, columns: def.columns.map((c, k) => (k === i ? col : c)) };
   await rewrite(def, next, txn, (row, n) => row.map((v, k) => (k === i ? storeValue(v, col, n) : v)));
 }
 
-/** Re-writes every row of `before` as a row of `after` (same table id), rebuilding every index. */
+/**
+ * Re-writes every row of `before` as a row of `after` (same table id), rebuilding every index.
+ * Columns keep their slots (row-layout.ts), so a row a writer with the old definition stores
+ * meanwhile still puts each value where the new definition looks for it.
+ */
 async function rewrite(before: TableDef, after: TableDef, txn: Txn, mapRow: (row: Value[], rowNumber: number) => Value[]): Promise<void> {
   const rows = await scanRows(txn, before, [fullRange(before)]);
   await deleteTableData(txn, tableRange(before.id));

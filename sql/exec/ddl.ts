@@ -8,7 +8,7 @@ import type { Txn } from '../../src/txn/txn-kv.js';
 import type { TableName } from '../ast/query.js';
 import type { ColumnSpec, IndexSpec, Statement } from '../ast/statement.js';
 import {
-  firstTableId, getDatabase, getView, listTriggers, listViews, triggerKey, viewKey, indexRange, getTable, listTables, nextCounter, putDatabase, putTable, tableKey, tableRange, databaseKey,
+  firstTableId, getDatabase, getView, listTriggers, listViews, triggerKey, viewKey, indexRange, getTable, listTables, nextCounter, putDatabase, putTable, tableKey, tableRange, databaseKey, tableStatsKey,
   type ColumnDef, type IndexDef, type StoredDefault, type TableDef,
 } from '../catalog.js';
 import { keyColumnMissingError, tableMustHaveColumnsError, unknownKeyError } from '../errors.js';
@@ -19,6 +19,8 @@ import { Scope } from './scope.js';
 import { storeValue, toStoredDefault } from './store-value.js';
 import { buildIndex, deleteTableData } from './table-access.js';
 import { storedChecks } from './check-constraints.js';
+import { addForeignKeys, adoptChildren, foreignKeyDdl } from './foreign-key-ddl.js';
+import { beforeDropTables, checkIndexDrop } from './foreign-key-guards.js';
 import type { StatementResult } from '../session-api.js';
 
 const ok = (affectedRows = 0n): StatementResult => ({ kind: 'ok', affectedRows, lastInsertId: 0n, info: '', warningCount: 0 });
@@ -53,12 +55,13 @@ export async function createDatabase(txn: Txn, stmt: Extract<Statement, { kind: 
 }
 
 /** DROP DATABASE: the database and every table in it. */
-export async function dropDatabase(txn: Txn, stmt: Extract<Statement, { kind: 'dropDatabase' }>): Promise<StatementResult> {
+export async function dropDatabase(txn: Txn, stmt: Extract<Statement, { kind: 'dropDatabase' }>, env: CompileEnv): Promise<StatementResult> {
   if ((await getDatabase(txn, stmt.name)) === undefined) {
     if (stmt.ifExists) return ok();
     throw new SqlError('DB_DROP_EXISTS', `Can't drop database '${stmt.name}'; database doesn't exist`);
   }
   const tables = await listTables(txn, stmt.name);
+  await beforeDropTables(foreignKeyDdl(txn, env), tables);
   for (const t of tables) await dropTableData(txn, t);
   for (const v of await listViews(txn, stmt.name)) txn.delete(viewKey(v.db, v.name));
   txn.delete(databaseKey(stmt.name));
@@ -68,6 +71,7 @@ export async function dropDatabase(txn: Txn, stmt: Extract<Statement, { kind: 'd
 async function dropTableData(txn: Txn, def: TableDef): Promise<void> {
   await deleteTableData(txn, tableRange(def.id));
   txn.delete(tableKey(def.db, def.name));
+  txn.delete(tableStatsKey(def.id));
   // A table's triggers go with it.
   for (const t of await listTriggers(txn, def.db)) if (t.table === def.name) txn.delete(triggerKey(t.db, t.name));
 }
@@ -83,7 +87,9 @@ export async function createTable(txn: Txn, stmt: Extract<Statement, { kind: 'cr
   }
   const def = buildTableDef(stmt.columns, stmt.indexes, { db, name: stmt.table.name, id: 0 }, env);
   const id = await nextCounter(txn, 'table_id', firstTableId);
-  putTable(txn, { ...def, id, ...storedChecks(stmt, def, env) });
+  const fk = foreignKeyDdl(txn, env);
+  const withKeys = await addForeignKeys(fk, { ...def, id, ...storedChecks(stmt, def, env) }, stmt.foreignKeys ?? [], false);
+  putTable(txn, await adoptChildren(fk, withKeys));
   return ok();
 }
 
@@ -161,7 +167,7 @@ export function columnDef(spec: ColumnSpec, inPrimaryKey: boolean, env: CompileE
 }
 
 /** DROP TABLE. */
-export async function dropTable(txn: Txn, stmt: Extract<Statement, { kind: 'dropTable' }>, current: string | null): Promise<StatementResult> {
+export async function dropTable(txn: Txn, stmt: Extract<Statement, { kind: 'dropTable' }>, current: string | null, env: CompileEnv): Promise<StatementResult> {
   const defs: TableDef[] = [];
   const missing: string[] = [];
   for (const t of stmt.tables) {
@@ -171,6 +177,7 @@ export async function dropTable(txn: Txn, stmt: Extract<Statement, { kind: 'drop
     else defs.push(def);
   }
   if (missing.length > 0 && !stmt.ifExists) throw new SqlError('BAD_TABLE', `Unknown table '${missing.join(',')}'`);
+  await beforeDropTables(foreignKeyDdl(txn, env), defs);
   for (const def of defs) await dropTableData(txn, def);
   return ok();
 }
@@ -202,6 +209,7 @@ export async function dropIndex(txn: Txn, stmt: Extract<Statement, { kind: 'drop
   if (def === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${stmt.table.name}' doesn't exist`);
   const index = def.indexes.find((i) => i.name.toLowerCase() === stmt.name.toLowerCase());
   if (index === undefined) throw unknownKeyError(stmt.name, def.name);
+  await checkIndexDrop(txn, def, { indexId: index.id, name: index.name, columns: index.columns, unique: index.unique });
   await deleteTableData(txn, indexRange(def.id, index.id));
   putTable(txn, { ...def, indexes: def.indexes.filter((i) => i !== index) });
   return ok();

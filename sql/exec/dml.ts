@@ -19,6 +19,7 @@ import { implicitValue, storeValue } from './store-value.js';
 import { deleteRow, lockAndReadCurrent, updateRow } from './table-access.js';
 import { compileConflictPolicy, writeRow } from './upsert.js';
 import { enforceChecks } from './check-constraints.js';
+import { ForeignKeyEnforcer } from './foreign-keys.js';
 import { truth } from '../values.js';
 
 /** What a DML statement reports besides rows. */
@@ -69,6 +70,7 @@ export async function runInsert(stmt: Extract<Statement, { kind: 'insert' }>, en
     rowSource = () => plan.run(null);
   }
   const policy = compileConflictPolicy(stmt, def, env);
+  const foreignKeys = ForeignKeyEnforcer.forStatement(def, { inserts: true, updates: policy.kind === 'update', deletes: policy.kind === 'replace' }, env);
   await env.sources.load(txn);
   const valueRows = rowSource();
   const autoCol = def.columns.findIndex((c) => c.autoIncrement);
@@ -105,7 +107,7 @@ export async function runInsert(stmt: Extract<Statement, { kind: 'insert' }>, en
       row.push(storeValue(v, col, r + 1));
       if (c === autoCol && typeof row[c] === 'bigint' && (row[c] as bigint) >= nextAuto) nextAuto = (row[c] as bigint) + 1n;
     }
-    const affected = await writeRow(txn, def, row, policy, r + 1, env.session);
+    const affected = await writeRow(txn, def, row, policy, r + 1, env.session, foreignKeys);
     inserted += affected;
     if (affected !== 1n) duplicates++;
   }
@@ -128,6 +130,7 @@ export async function runUpdate(stmt: Extract<Statement, { kind: 'update' }>, en
   const target = compileTableFilter(stmt.table, stmt.alias, stmt.where, env);
   const sets = stmt.assignments.map((a) => ({ index: columnIndex(def, a.column), value: compileExpr(a.value, target.scope, env, { clause: 'field list', aggregates: null }) }));
   const limit = limitCount(stmt.limit?.count ?? null, env);
+  const foreignKeys = ForeignKeyEnforcer.forStatement(def, { inserts: false, updates: true, deletes: false }, env);
   await env.sources.load(txn);
   let rows = target.source().filter((row) => target.filter === null || truth(target.filter.eval({ row, parent: null })) === true);
   rows = sortRows(rows, stmt.orderBy, target.scope, env);
@@ -143,6 +146,7 @@ export async function runUpdate(stmt: Extract<Statement, { kind: 'update' }>, en
     if (sameRow(before, after, def.columns.length)) continue;
     enforceChecks(def, after, env.session);
     await updateRow(txn, def, before, after);
+    await foreignKeys?.afterUpdate(txn, def, before, after);
     changed++;
   }
   return { result: { kind: 'ok', affectedRows: changed, lastInsertId: 0n, info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: 0`, warningCount: 0 }, lastInsertId: null };
@@ -172,6 +176,7 @@ export async function runDelete(stmt: Extract<Statement, { kind: 'delete' }>, en
   const def = env.table(stmt.table);
   const target = compileTableFilter(stmt.table, null, stmt.where, env);
   const limit = limitCount(stmt.limit?.count ?? null, env);
+  const foreignKeys = ForeignKeyEnforcer.forStatement(def, { inserts: false, updates: false, deletes: true }, env);
   await env.sources.load(txn);
   let rows = target.source().filter((row) => target.filter === null || truth(target.filter.eval({ row, parent: null })) === true);
   rows = sortRows(rows, stmt.orderBy, target.scope, env);
@@ -181,6 +186,7 @@ export async function runDelete(stmt: Extract<Statement, { kind: 'delete' }>, en
     const current = await currentVersion(txn, def, row, target.filter);
     if (current === null) continue;
     deleteRow(txn, def, current);
+    await foreignKeys?.afterDelete(txn, def, current);
     deleted++;
   }
   return { result: { kind: 'ok', affectedRows: deleted, lastInsertId: 0n, info: '', warningCount: 0 }, lastInsertId: null };

@@ -1,13 +1,19 @@
 /**
  * EXPLAIN in MySQL's tabular format and EXPLAIN ANALYZE as MySQL 8's tree text.
  *
- * EXPLAIN compiles the statement with the general planner — the same access-path choice an
- * execution makes — and prints one row per table read: the access type (const, ref, range,
- * ALL), the index (PRIMARY or a secondary index such as k_1), its key length in bytes as MySQL
- * counts it, and a row estimate counted from the chosen ranges (bounded by
- * `explainCountRowsMax`). EXPLAIN ANALYZE runs a SELECT, timing each table fetch and the
- * synchronous executor that joins, filters, groups, sorts and limits the fetched rows; the
- * executor's operators run fused, so they share the one measurement printed on the top node.
+ * EXPLAIN compiles the statement with the general planner — the same access-path choice and
+ * join order an execution makes — and prints one row per table read, a join's tables in the
+ * order its nested loop binds them: the partitions the partition-pruning hook says the access
+ * touches (NULL: unpartitioned), the access type (const, ref, range, ALL), the index (PRIMARY
+ * or a secondary index such as k_1), its key length in bytes as MySQL counts it, the rows —
+ * estimated from ANALYZE TABLE statistics when the table has them, else counted from the chosen
+ * ranges (bounded by `explainCountRowsMax`) — and the percent of them the conditions checked at
+ * the table's join level keep (cost-model.ts; 100.00 for a lone table without statistics).
+ * A table below the first of a join reads the fetched rows once per row combination above it:
+ * "Using join buffer (Block Nested Loop)". EXPLAIN ANALYZE runs a SELECT, timing each table
+ * fetch and the synchronous executor that joins, filters, groups, sorts and limits the fetched
+ * rows; the executor's operators run fused, so they share the one measurement printed on the
+ * top node.
  */
 import { SqlError } from '../../src/base/errors.js';
 import type { KeyRange, Txn } from '../../src/txn/txn-kv.js';
@@ -127,9 +133,15 @@ async function explainRow(source: TableSource, selectType: string, extra: string
   const key = keyColumns(path, def);
   const keyLen = key === null ? null : String(key.columns.reduce((sum, c) => sum + keyBytes(def.columns[c]!.type, !def.columns[c]!.notNull), 0));
   const ref = type === 'const' || type === 'ref' ? 'const' : null;
-  const rows = BigInt(await estimateRows(path, def, txn));
+  const estimate = source.estimate;
+  const rows = BigInt(estimate?.analyzed === true ? Math.max(1, Math.round(estimate.rows)) : await estimateRows(path, def, txn));
+  const filtered = (estimate?.filteredPercent ?? 100).toFixed(2);
+  // The executor joins fetched rows by a nested loop over them: MySQL's block nested loop.
+  const joinBuffer = (estimate?.joinLevel ?? 0) > 0 ? 'Using join buffer (Block Nested Loop)' : null;
   const usingWhere = type === 'const' ? null : extra;
-  return [1n, selectType, def.name, null, type, key?.name ?? null, key?.name ?? null, keyLen, ref, rows, '100.00', usingWhere];
+  const extraText = [usingWhere, joinBuffer].filter((x) => x !== null).join('; ') || null;
+  const partitions = source.partitions === null ? null : source.partitions.map((p) => p.name).join(',');
+  return [1n, selectType, def.name, partitions, type, key?.name ?? null, key?.name ?? null, keyLen, ref, rows, filtered, extraText];
 }
 
 /** Rows the access path reads, counted from its key ranges (at most explainCountRowsMax). */

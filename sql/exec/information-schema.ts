@@ -1,24 +1,27 @@
 /**
  * information_schema as tools query it: SCHEMATA, TABLES, COLUMNS, STATISTICS,
- * KEY_COLUMN_USAGE and VIEWS, built from a snapshot of the catalog read in the statement's
+ * KEY_COLUMN_USAGE (keys and foreign keys), TABLE_CONSTRAINTS, REFERENTIAL_CONSTRAINTS and VIEWS, built from a snapshot of the catalog read in the statement's
  * transaction (the session loads it when a statement names information_schema) and served
  * as relations, so WHERE, joins and ORDER BY work on them like on any derived table.
  */
 import { SqlError } from '../../src/base/errors.js';
 import type { Txn } from '../../src/txn/txn-kv.js';
 import type { TableName } from '../ast/query.js';
-import { listDatabases, listTables, listViews, type ColumnDef, type DatabaseDef, type TableDef, type ViewDef } from '../catalog.js';
+import { getTableStats, listDatabases, listTables, listViews, type ColumnDef, type DatabaseDef, type ForeignKeyDef, type TableDef, type TableStats, type ViewDef } from '../catalog.js';
 import { Decimal } from '../decimal.js';
 import { bigintType, columnInfo, typeDdl, varcharType, type SqlType } from '../types.js';
 import { toText, type Value } from '../values.js';
 import type { DerivedRelation, OutputColumn } from './plan-types.js';
 import { defaultValueOf } from './store-value.js';
+import { positionsOf, servingIndex } from './foreign-key-defs.js';
 
 /** The catalog as information_schema shows it. */
 export interface CatalogSnapshot {
   readonly databases: readonly DatabaseDef[];
   readonly tables: readonly TableDef[];
   readonly views: readonly ViewDef[];
+  /** ANALYZE TABLE statistics by table id (TABLE_ROWS, CARDINALITY); absent: never analyzed. */
+  readonly stats?: ReadonlyMap<number, TableStats>;
 }
 
 /** True for the name of the information_schema database. */
@@ -35,7 +38,12 @@ export async function loadCatalogSnapshot(txn: Txn): Promise<CatalogSnapshot> {
     tables.push(...(await listTables(txn, d.name)));
     views.push(...(await listViews(txn, d.name)));
   }
-  return { databases, tables, views };
+  const stats = new Map<number, TableStats>();
+  for (const t of tables) {
+    const s = await getTableStats(txn, t.id);
+    if (s !== undefined) stats.set(t.id, s);
+  }
+  return { databases, tables, views, stats };
 }
 
 type Column = readonly [name: string, type: SqlType];
@@ -66,7 +74,7 @@ const views: Record<string, readonly [readonly Column[], (s: CatalogSnapshot) =>
   TABLES: [
     [text('TABLE_CATALOG'), text('TABLE_SCHEMA'), text('TABLE_NAME'), text('TABLE_TYPE'), text('ENGINE'), int('VERSION'), text('ROW_FORMAT'), int('TABLE_ROWS'), int('AUTO_INCREMENT'), text('TABLE_COLLATION'), text('TABLE_COMMENT', 2048)],
     (s) => [
-      ...s.tables.map((t): Value[] => ['def', t.db, t.name, 'BASE TABLE', 'InnoDB', 10n, 'Dynamic', null, null, 'utf8mb4_general_ci', '']),
+      ...s.tables.map((t): Value[] => ['def', t.db, t.name, 'BASE TABLE', 'InnoDB', 10n, 'Dynamic', tableRows(s, t), null, 'utf8mb4_general_ci', '']),
       ...s.views.map((v): Value[] => ['def', v.db, v.name, 'VIEW', null, null, null, null, null, null, 'VIEW']),
     ],
   ],
@@ -78,21 +86,60 @@ const views: Record<string, readonly [readonly Column[], (s: CatalogSnapshot) =>
   STATISTICS: [
     [text('TABLE_CATALOG'), text('TABLE_SCHEMA'), text('TABLE_NAME'), int('NON_UNIQUE'), text('INDEX_SCHEMA'), text('INDEX_NAME'), int('SEQ_IN_INDEX'), text('COLUMN_NAME'), text('COLLATION', 1), int('CARDINALITY'), text('NULLABLE', 3), text('INDEX_TYPE', 16), text('COMMENT', 16)],
     (s) => s.tables.flatMap((t) => indexesOf(t).flatMap((ix) => ix.columns.map((col, k): Value[] => [
-      'def', t.db, t.name, ix.unique ? 0n : 1n, t.db, ix.name, BigInt(k + 1), t.columns[col]!.name, 'A', null, t.columns[col]!.notNull ? '' : 'YES', 'BTREE', '',
+      'def', t.db, t.name, ix.unique ? 0n : 1n, t.db, ix.name, BigInt(k + 1), t.columns[col]!.name, 'A', cardinality(s, t, ix.name, k), t.columns[col]!.notNull ? '' : 'YES', 'BTREE', '',
     ]))),
   ],
   KEY_COLUMN_USAGE: [
     [text('CONSTRAINT_CATALOG'), text('CONSTRAINT_SCHEMA'), text('CONSTRAINT_NAME'), text('TABLE_CATALOG'), text('TABLE_SCHEMA'), text('TABLE_NAME'), text('COLUMN_NAME'), int('ORDINAL_POSITION'),
       int('POSITION_IN_UNIQUE_CONSTRAINT'), text('REFERENCED_TABLE_SCHEMA'), text('REFERENCED_TABLE_NAME'), text('REFERENCED_COLUMN_NAME')],
-    (s) => s.tables.flatMap((t) => indexesOf(t).filter((ix) => ix.unique).flatMap((ix) => ix.columns.map((col, k): Value[] => [
-      'def', t.db, ix.name, 'def', t.db, t.name, t.columns[col]!.name, BigInt(k + 1), null, null, null, null,
-    ]))),
+    (s) => s.tables.flatMap((t) => [
+      ...indexesOf(t).filter((ix) => ix.unique).flatMap((ix) => ix.columns.map((col, k): Value[] => [
+        'def', t.db, ix.name, 'def', t.db, t.name, t.columns[col]!.name, BigInt(k + 1), null, null, null, null,
+      ])),
+      ...(t.foreignKeys ?? []).flatMap((fk) => fk.columns.map((col, k): Value[] => [
+        'def', t.db, fk.name, 'def', t.db, t.name, col, BigInt(k + 1), BigInt(k + 1), fk.parentDb, fk.parentTable, fk.parentColumns[k] ?? null,
+      ])),
+    ]),
+  ],
+  TABLE_CONSTRAINTS: [
+    [text('CONSTRAINT_CATALOG'), text('CONSTRAINT_SCHEMA'), text('CONSTRAINT_NAME'), text('TABLE_SCHEMA'), text('TABLE_NAME'), text('CONSTRAINT_TYPE', 11), text('ENFORCED', 3)],
+    (s) => s.tables.flatMap((t) => [
+      ...indexesOf(t).filter((ix) => ix.unique).map((ix): Value[] => ['def', t.db, ix.name, t.db, t.name, ix.name === 'PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE', 'YES']),
+      ...(t.foreignKeys ?? []).map((fk): Value[] => ['def', t.db, fk.name, t.db, t.name, 'FOREIGN KEY', 'YES']),
+      ...(t.checks ?? []).map((c): Value[] => ['def', t.db, c.name, t.db, t.name, 'CHECK', 'YES']),
+    ]),
+  ],
+  REFERENTIAL_CONSTRAINTS: [
+    [text('CONSTRAINT_CATALOG'), text('CONSTRAINT_SCHEMA'), text('CONSTRAINT_NAME'), text('UNIQUE_CONSTRAINT_CATALOG'), text('UNIQUE_CONSTRAINT_SCHEMA'), text('UNIQUE_CONSTRAINT_NAME'),
+      text('MATCH_OPTION', 7), text('UPDATE_RULE', 11), text('DELETE_RULE', 11), text('TABLE_NAME'), text('REFERENCED_TABLE_NAME')],
+    (s) => s.tables.flatMap((t) => (t.foreignKeys ?? []).map((fk): Value[] => [
+      'def', t.db, fk.name, 'def', fk.parentDb, parentIndexName(s, fk), 'NONE', fk.onUpdate, fk.onDelete, t.name, fk.parentTable,
+    ])),
   ],
   VIEWS: [
     [text('TABLE_CATALOG'), text('TABLE_SCHEMA'), text('TABLE_NAME'), text('VIEW_DEFINITION', 65535), text('CHECK_OPTION', 8), text('IS_UPDATABLE', 3), text('DEFINER', 288), text('SECURITY_TYPE', 7)],
     (s) => s.views.map((v): Value[] => ['def', v.db, v.name, v.selectText, 'NONE', 'NO', 'root@localhost', 'DEFINER']),
   ],
 };
+
+/** TABLE_ROWS: the rows ANALYZE TABLE counted (NULL before). */
+function tableRows(s: CatalogSnapshot, t: TableDef): bigint | null {
+  const stats = s.stats?.get(t.id);
+  return stats === undefined ? null : BigInt(stats.rows);
+}
+
+/** CARDINALITY: ANALYZE TABLE's distinct values of the key prefix ending at column `k` (NULL before). */
+function cardinality(s: CatalogSnapshot, t: TableDef, index: string, k: number): bigint | null {
+  const n = s.stats?.get(t.id)?.indexes.find((i) => i.name === index)?.cardinality[k];
+  return n === undefined ? null : BigInt(n);
+}
+
+/** UNIQUE_CONSTRAINT_NAME: the parent's index a foreign key matches through (NULL without one). */
+function parentIndexName(s: CatalogSnapshot, fk: ForeignKeyDef): string | null {
+  const parent = s.tables.find((t) => t.db === fk.parentDb && t.name === fk.parentTable);
+  const columns = parent === undefined ? undefined : positionsOf(parent, fk.parentColumns);
+  return parent === undefined || columns === undefined ? null : servingIndex(parent, columns)?.name ?? null;
+}
 
 /** The primary key (named PRIMARY) and the secondary indexes of a table. */
 function indexesOf(t: TableDef): { name: string; columns: readonly number[]; unique: boolean }[] {

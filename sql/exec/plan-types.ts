@@ -7,6 +7,8 @@ import type { SqlType } from '../types.js';
 import type { Value } from '../values.js';
 import type { EvalCtx, Scope } from './scope.js';
 import type { StatementBudget } from './statement-budget.js';
+import type { PartitionPruner } from './partition-pruning.js';
+import type { TableEstimates } from './table-stats.js';
 
 /** A compiled expression: its static type and a function of the current row. */
 export interface Compiled {
@@ -61,12 +63,32 @@ export interface SessionView {
 export interface PlannerEnv extends CompileEnv {
   /** The definition of a table; throws 1146 (or 1046 without a database). */
   table(name: TableName): TableDef;
+  /**
+   * The definition of a table, or undefined when there is none (a FOREIGN KEY may name a parent
+   * that does not exist); like `table`, it may first make the session load the definition.
+   */
+  tableIfExists?(name: TableName): TableDef | undefined;
   readonly sources: SourceRegistry;
   /**
    * A view or common table expression named `name`, or undefined for a base table
    * (relations.ts). Consulted before `table`.
    */
   relation?(name: TableName): DerivedRelation | undefined;
+  /**
+   * Statistics of a table (table-stats.ts); may throw StatsNotLoaded so the session loads them
+   * and compiles again. Absent or undefined: nothing known (cost-model.ts's defaults).
+   */
+  stats?(def: TableDef): TableEstimates | undefined;
+  /** Engine-wide planner settings; absent: the defaults (cost-based join order, unpartitioned). */
+  readonly planner?: PlannerOptions;
+}
+
+/** Planner settings of one engine (SqlEngineOptions). */
+export interface PlannerOptions {
+  /** False keeps FROM leaves in the rule-based greedy order (differential tests of the cost-based order). */
+  readonly joinReorder: boolean;
+  /** Which partitions each table access touches (partition-pruning.ts). */
+  readonly partitionPruner: PartitionPruner;
 }
 
 /** A view or CTE as the planner sees it (relations.ts, cte.ts). */

@@ -1,8 +1,8 @@
 /**
  * Plans a query into a synchronous QueryPlan over fetched table rows:
  *
- *   FROM leaves → join (greedy order, WHERE conjuncts pushed to the first level where their
- *   tables are bound, hash lookup for `col = expr` joins) → GROUP BY/aggregates → HAVING →
+ *   FROM leaves → nested-loop join (order by estimated cost, join-plan.ts; WHERE conjuncts
+ *   checked at the first level where their tables are bound) → GROUP BY/aggregates → HAVING →
  *   projection with ORDER BY keys → DISTINCT → sort → LIMIT/OFFSET.
  *
  * Set operations combine two plans. Tables are registered with the statement's
@@ -24,11 +24,14 @@ import { comparator, compileExpr, type AggregateCollector, type CompileOptions }
 import type { Compiled, OutputColumn, PlannerEnv, QueryPlan } from './plan-types.js';
 import { Scope, type EvalCtx, type ScopeColumn } from './scope.js';
 import { compileWith } from './cte.js';
-import type { StatementBudget } from './statement-budget.js';
 import { WindowFunctions } from './window.js';
 import type { TableSource } from './sources.js';
 import { Decimal } from '../decimal.js';
 import { cutoffApplies } from '../fast-path/scan-cutoff.js';
+import { accessPathRows, cheapestAccessPath, columnRef, derivedLeafRows, leftJoinRows, selectivity, unknownEstimates, type SelectivityContext } from './cost-model.js';
+import { planJoin } from './join-plan.js';
+import { partitionScanOf, unpartitioned } from './partition-pruning.js';
+import type { TableEstimates } from './table-stats.js';
 
 export type { PlannerEnv } from './plan-types.js';
 
@@ -50,7 +53,11 @@ interface Leaf {
   readonly columns: readonly Omit<ScopeColumn, 'leaf'>[];
   rows(parent: EvalCtx | null): readonly (readonly Value[])[];
   /** Set for base tables: lets WHERE conjuncts choose the access path. */
-  readonly base?: { readonly def: TableDef; choose(preds: readonly ColumnPredicate[]): void; source(): TableSource | null };
+  readonly base?: { readonly def: TableDef; readonly estimates: TableEstimates; choose(preds: readonly ColumnPredicate[]): void; source(): TableSource | null };
+  /** Rows one run yields before the conjuncts, estimated (cost-model.ts). */
+  estimate(): number;
+  /** Table sources this leaf reads, in its own join order (EXPLAIN lists them so). */
+  sources(): TableSource[];
 }
 
 function splitAnd(e: Expr | null, out: Expr[] = []): Expr[] {
@@ -76,8 +83,11 @@ function baseLeaf(item: Extract<FromItem, { kind: 'table' }>, env: PlannerEnv): 
     if (c.defaultValue === null && c.notNull && !c.autoIncrement) flags |= ColumnFlag.NO_DEFAULT_VALUE;
     return { table: alias, name: c.name, type: c.type, nullable: !c.notNull, db: def.db, orgTable: def.name, orgName: c.name, flags };
   });
-  // The source is registered once the access path is known (see chooseAccessPaths).
+  const estimates = env.stats?.(def) ?? unknownEstimates();
+  // The source is registered once the access path is known (see chooseAccessPaths): by
+  // estimated rows with ANALYZE statistics, else by the rule-based preference.
   let source: TableSource | null = null;
+  let chosenFrom: readonly ColumnPredicate[] = [];
   return {
     columns,
     rows: () => {
@@ -86,11 +96,20 @@ function baseLeaf(item: Extract<FromItem, { kind: 'table' }>, env: PlannerEnv): 
     },
     base: {
       def,
+      estimates,
       choose: (preds) => {
-        if (source === null) source = env.sources.add(def, chooseAccessPath(def, preds));
+        if (source !== null) return;
+        const path = estimates.analyzed ? cheapestAccessPath(def, preds, estimates) : chooseAccessPath(def, preds);
+        source = env.sources.add(def, path);
+        // The default hook answers "unpartitioned" whatever the ranges: skip building them.
+        const pruner = env.planner?.partitionPruner ?? unpartitioned;
+        source.partitions = pruner === unpartitioned ? null : pruner.partitionsFor(def, partitionScanOf(def, path));
+        chosenFrom = preds;
       },
       source: () => source,
     },
+    estimate: () => (source === null ? estimates.rows : accessPathRows(def, source.path, chosenFrom, estimates)),
+    sources: () => (source === null ? [] : [source]),
   };
 }
 
@@ -111,7 +130,7 @@ function planLeaf(plan: QueryPlan, alias: string, names: readonly string[] | nul
     seen.add(c.name.toLowerCase());
   }
   // A volatile relation (a recursive CTE's working table) changes between runs: no caching.
-  return { columns, rows: () => (volatile ? plan.run(null) : (cached ??= plan.run(null))) };
+  return { columns, rows: () => (volatile ? plan.run(null) : (cached ??= plan.run(null))), estimate: () => derivedLeafRows, sources: () => [] };
 }
 
 /** Leaves of a FROM tree; inner/cross joins are flattened, their ON conditions become conjuncts. */
@@ -175,6 +194,8 @@ function leftJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv
       }
       return out;
     },
+    estimate: () => leftJoinRows(left.estimate(), right.estimate()),
+    sources: () => [...left.sources(), ...right.sources()],
   };
 }
 
@@ -187,6 +208,8 @@ function rightJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEn
   return {
     columns: order.map((i) => swapped.columns[i]!),
     rows: (p) => swapped.rows(p).map((r) => order.map((i) => r[i] ?? null)),
+    estimate: () => swapped.estimate(),
+    sources: () => swapped.sources(),
   };
 }
 
@@ -223,14 +246,16 @@ interface Conjunct {
   readonly compiled: Compiled;
   readonly leaves: ReadonlySet<number>;
   readonly ast: Expr;
+  /** Fraction of rows it keeps (cost-model.ts), estimated on first use. */
+  selectivity(): number;
 }
 
 /** Joins leaves as one leaf (used inside LEFT JOIN operands). */
 function joinLeaves(leaves: Leaf[], conjunctAsts: Expr[], env: PlannerEnv, parent: Scope | null): Leaf {
   const { scope, offsets } = leafScope(leaves, parent);
   const conjuncts = compileConjuncts(conjunctAsts, scope, env, leaves, offsets);
-  const producer = joinProducer(leaves, offsets, conjuncts, scope.columns.length, env.session.budget);
-  return { columns: scope.columns, rows: (p) => producer(p) };
+  const join = joinProducer(leaves, offsets, conjuncts, scope.columns.length, env);
+  return { columns: scope.columns, rows: (p) => join.produce(p), estimate: () => join.rows, sources: () => join.sources };
 }
 
 function leafScope(leaves: readonly Leaf[], parent: Scope | null): { scope: Scope; offsets: number[] } {
@@ -251,10 +276,65 @@ function compileConjuncts(asts: readonly Expr[], scope: Scope, env: PlannerEnv, 
     const compiled = compileExpr(ast, scope, env, { clause: 'where clause', aggregates: null });
     scope.onResolve = null;
     const all = compiled.hasSubquery ? new Set(leaves.map((_, i) => i)) : touched;
-    out.push({ compiled, leaves: all, ast });
+    let estimated: number | null = null;
+    // Never asked of a conjunct with a subquery (join-plan.ts skips them): 1 if it were.
+    const selectivityOf = (): number => (estimated ??= compiled.hasSubquery ? 1 : selectivity(ast, selectivityContext(leaves, offsets, scope, env)));
+    out.push({ compiled, leaves: all, ast, selectivity: selectivityOf });
   }
   chooseAccessPaths(leaves, offsets, out, scope, env);
   return out;
+}
+
+/** Where a column reference sits in `scope`; undefined for anything else or a name it cannot resolve. */
+function columnOffset(e: Expr, scope: Scope): number | undefined {
+  if (e.kind !== 'column') return undefined;
+  try {
+    return scope.find(e.table, e.name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves a predicate's columns to their leaf's statistics (cost-model.ts). */
+function selectivityContext(leaves: readonly Leaf[], offsets: readonly number[], scope: Scope, env: PlannerEnv): SelectivityContext {
+  const quiet = estimationEnv(env);
+  return {
+    column: (e) => {
+      const offset = columnOffset(e, scope);
+      if (offset === undefined) return undefined;
+      const li = scope.columns[offset]!.leaf;
+      const leaf = leaves[li]!;
+      if (leaf.base === undefined) return { leaf: li, rows: leaf.estimate(), distinct: undefined, figures: undefined };
+      return columnRef(leaf.base.def, leaf.base.estimates, offset - offsets[li]!, li);
+    },
+    constant: (e) => constantValue(e, quiet),
+  };
+}
+
+/**
+ * Where constants are folded for an estimate: it must not change what the statement reports,
+ * so no warnings (a second 1365 for `1/0`), and no subquery compiles (it would register a read).
+ */
+function estimationEnv(env: PlannerEnv): PlannerEnv {
+  return {
+    ...env,
+    session: { ...env.session, warn: () => {}, strictWrite: false },
+    compileSubquery: () => {
+      throw new SqlError('NOT_SUPPORTED_YET', 'a subquery is not folded for an estimate');
+    },
+  };
+}
+
+/** The value of a constant expression (no columns, no subquery), or undefined. */
+function constantValue(e: Expr, env: PlannerEnv): { value: Value } | undefined {
+  if (e.kind === 'column') return undefined;
+  const probe = new Scope([], null);
+  try {
+    const compiled = compileExpr(e, probe, env, { clause: 'where clause', aggregates: null });
+    return compiled.constant && !compiled.hasSubquery ? { value: compiled.eval({ row: [], parent: null }) } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function chooseAccessPaths(leaves: readonly Leaf[], offsets: readonly number[], conjuncts: readonly Conjunct[], scope: Scope, env: PlannerEnv): void {
@@ -265,26 +345,10 @@ function chooseAccessPaths(leaves: readonly Leaf[], offsets: readonly number[], 
       if (c.compiled.hasSubquery || c.leaves.size !== 1 || !c.leaves.has(li)) continue;
       for (const part of expandBetween(c.ast)) {
         const columnOf = (e: Expr): number | undefined => {
-          if (e.kind !== 'column') return undefined;
-          let offset: number | undefined;
-          try {
-            offset = scope.find(e.table, e.name);
-          } catch {
-            return undefined;
-          }
+          const offset = columnOffset(e, scope);
           return offset !== undefined && scope.columns[offset]!.leaf === li ? offset - offsets[li]! : undefined;
         };
-        const constantOf = (e: Expr): { value: Value } | undefined => {
-          if (e.kind === 'column') return undefined;
-          const probe = new Scope([], null);
-          try {
-            const compiled = compileExpr(e, probe, env, { clause: 'where clause', aggregates: null });
-            return compiled.constant && !compiled.hasSubquery ? { value: compiled.eval({ row: [], parent: null }) } : undefined;
-          } catch {
-            return undefined;
-          }
-        };
-        const p = columnPredicate(part, columnOf, constantOf);
+        const p = columnPredicate(part, columnOf, (e) => constantValue(e, env));
         if (p !== undefined) preds.push(p);
       }
     }
@@ -292,51 +356,18 @@ function chooseAccessPaths(leaves: readonly Leaf[], offsets: readonly number[], 
   });
 }
 
-/** One level of the nested loop: a leaf and the conjuncts checked once it is bound. */
-interface JoinLevel {
-  readonly leaf: number;
-  readonly filters: readonly Compiled[];
+/** A planned nested-loop join: its row producer, estimated rows and sources in join order. */
+interface JoinProducer {
+  readonly produce: (parent: EvalCtx | null) => Value[][];
+  readonly rows: number;
+  readonly sources: TableSource[];
 }
 
-/** Orders leaves greedily (connected and constrained first) and assigns conjuncts to levels. */
-function planJoin(leaves: readonly Leaf[], conjuncts: readonly Conjunct[]): { pre: Compiled[]; levels: JoinLevel[] } {
-  const pre = conjuncts.filter((c) => c.leaves.size === 0).map((c) => c.compiled);
-  const bound = new Set<number>();
-  const levels: JoinLevel[] = [];
-  const used = new Set<Conjunct>();
-  const score = (li: number): number => {
-    let s = 0;
-    for (const c of conjuncts) {
-      if (!c.leaves.has(li) || c.compiled.hasSubquery) continue;
-      const others = [...c.leaves].filter((l) => l !== li);
-      if (others.every((l) => bound.has(l))) s += others.length === 0 ? 3 : 2;
-    }
-    return s;
-  };
-  while (bound.size < leaves.length) {
-    let best = -1;
-    let bestScore = -1;
-    for (let li = 0; li < leaves.length; li++) {
-      if (bound.has(li)) continue;
-      const s = score(li);
-      if (s > bestScore) {
-        best = li;
-        bestScore = s;
-      }
-    }
-    bound.add(best);
-    const here = conjuncts.filter((c) => !used.has(c) && c.leaves.size > 0 && [...c.leaves].every((l) => bound.has(l)) && (!c.compiled.hasSubquery || bound.size === leaves.length));
-    here.forEach((c) => used.add(c));
-    levels.push({ leaf: best, filters: here.map((c) => c.compiled) });
-  }
-  for (const c of conjuncts) if (!used.has(c) && c.leaves.size > 0) levels[levels.length - 1] = { ...levels[levels.length - 1]!, filters: [...levels[levels.length - 1]!.filters, c.compiled] };
-  return { pre, levels };
-}
-
-/** The nested-loop join of `leaves` as a row producer. */
-function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conjuncts: readonly Conjunct[], width: number, budget?: StatementBudget): (parent: EvalCtx | null) => Value[][] {
-  const { pre, levels } = planJoin(leaves, conjuncts);
-  return (parent) => {
+/** The nested-loop join of `leaves` in the order join-plan.ts chooses. */
+function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conjuncts: readonly Conjunct[], width: number, env: PlannerEnv): JoinProducer {
+  const { pre, levels, rows } = planJoin(leaves, conjuncts, env);
+  const budget = env.session.budget;
+  const produce = (parent: EvalCtx | null): Value[][] => {
     const out: Value[][] = [];
     const row: Value[] = new Array(width).fill(null);
     const ctx: EvalCtx = { row, parent };
@@ -368,6 +399,7 @@ function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conju
     visit(0);
     return out;
   };
+  return { produce, rows, sources: levels.flatMap((l) => leaves[l.leaf]!.sources()) };
 }
 
 function containsAggregate(e: Expr): boolean {
@@ -540,7 +572,7 @@ function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): Quer
   const conjuncts = compileConjuncts(conjunctAsts, scope, env, leaves, offsets);
   const produce = leaves.length === 0
     ? (p: EvalCtx | null) => (conjuncts.every((c) => truth(c.compiled.eval({ row: [], parent: p })) === true) ? [[] as Value[]] : [])
-    : joinProducer(leaves, offsets, conjuncts, scope.columns.length, env.session.budget);
+    : joinProducer(leaves, offsets, conjuncts, scope.columns.length, env).produce;
 
   const grouped = sel.groupBy.length > 0 || sel.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr)) || (sel.having !== null && containsAggregate(sel.having)) || sel.orderBy.some((o) => containsAggregate(o.expr));
   const width = scope.columns.length;
@@ -821,6 +853,7 @@ export function compileTableFilter(table: TableName, alias: string | null, where
   const { scope, offsets } = leafScope([leaf], null);
   const asts = splitAnd(where);
   const conjuncts = compileConjuncts(asts, scope, env, [leaf], offsets);
+  planJoin([leaf], conjuncts, env); // EXPLAIN's estimates for the one table
   const compiled = conjuncts.map((c) => c.compiled);
   const filter: Compiled | null = compiled.length === 0 ? null : {
     type: bigintType, nullable: true, constant: false, hasSubquery: compiled.some((c) => c.hasSubquery),

@@ -8,7 +8,7 @@ import type { Txn } from '../../src/txn/txn-kv.js';
 import type { Query, TableName } from '../ast/query.js';
 import type { SchemaStatement } from '../ast/statement.js';
 import {
-  autoIncrementKey, firstTableId, getDatabase, getTable, getTrigger, getView, nextCounter, putTable, putTrigger, putView, tableRange, triggerKey, viewKey,
+  autoIncrementKey, firstTableId, getDatabase, getTable, getTrigger, getView, nextCounter, putTable, putTrigger, putView, tableRange, tableStatsKey, triggerKey, viewKey,
   type ColumnDef, type TableDef,
 } from '../catalog.js';
 import type { SqlType } from '../types.js';
@@ -19,6 +19,8 @@ import { databaseOf } from './ddl.js';
 import { alterTable } from './alter-table.js';
 import type { CompileEnv, OutputColumn, QueryPlan } from './plan-types.js';
 import { deleteTableData, insertRow } from './table-access.js';
+import { adoptChildren, foreignKeyDdl } from './foreign-key-ddl.js';
+import { checkTruncate } from './foreign-key-guards.js';
 
 const ok = (): StatementResult => ({ kind: 'ok', affectedRows: 0n, lastInsertId: 0n, info: '', warningCount: 0 });
 
@@ -124,7 +126,10 @@ async function createTableLike(stmt: Extract<SchemaStatement, { kind: 'createTab
   const db = await newTableName(stmt.table, stmt.ifNotExists, ctx);
   if (db === null) return ok();
   const id = await nextCounter(ctx.txn, 'table_id', firstTableId);
-  putTable(ctx.txn, { ...source, id, db, name: stmt.table.name });
+  // LIKE copies columns and indexes, not foreign keys (MySQL); children waiting for the name adopt it.
+  // Nor the part of an online ALTER still pending on the source (exec/online-ddl.ts).
+  const { foreignKeys: _keys, referencedBy: _refs, pending: _pending, ...copy } = source;
+  putTable(ctx.txn, await adoptChildren(foreignKeyDdl(ctx.txn, ctx.env), { ...copy, id, db, name: stmt.table.name }));
   return ok();
 }
 
@@ -143,7 +148,7 @@ async function createTableAs(stmt: Extract<SchemaStatement, { kind: 'createTable
   });
   const id = await nextCounter(ctx.txn, 'table_id', firstTableId);
   const def: TableDef = { id, db, name: stmt.table.name, columns: defs, primaryKey: [], indexes: [], nextIndexId: 2 };
-  putTable(ctx.txn, def);
+  putTable(ctx.txn, await adoptChildren(foreignKeyDdl(ctx.txn, ctx.env), def));
   let n = 0;
   for (const row of rows) {
     n++;
@@ -157,7 +162,9 @@ async function truncate(table: TableName, ctx: SchemaContext): Promise<Statement
   const db = databaseOf(table, ctx.database);
   const def = await getTable(ctx.txn, db, table.name);
   if (def === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${table.name}' doesn't exist`);
+  checkTruncate(foreignKeyDdl(ctx.txn, ctx.env), def);
   await deleteTableData(ctx.txn, tableRange(def.id));
   ctx.txn.delete(autoIncrementKey(def.id));
+  ctx.txn.delete(tableStatsKey(def.id)); // its statistics describe rows that are gone
   return ok();
 }

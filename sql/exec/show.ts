@@ -3,7 +3,7 @@ import { assertNever } from '../../src/base/assert.js';
 import { SqlError } from '../../src/base/errors.js';
 import type { Txn } from '../../src/txn/txn-kv.js';
 import type { ShowStatement } from '../ast/statement.js';
-import { getDatabase, getTable, listDatabases, listTables, type ColumnDef, type TableDef } from '../catalog.js';
+import { getDatabase, getTable, getTableStats, listDatabases, listTables, type ColumnDef, type TableDef, type TableStats } from '../catalog.js';
 import { Decimal } from '../decimal.js';
 import { Charset, ColumnFlag, ColumnType, type ColumnInfo, type SqlValue, type StatementResult } from '../session-api.js';
 import { typeDdl } from '../types.js';
@@ -11,6 +11,7 @@ import { toText, type Value } from '../values.js';
 import { likeRegExp } from './compile-expr.js';
 import { databaseOf } from './ddl.js';
 import { defaultValueOf } from './store-value.js';
+import { referenceClause } from './foreign-key-defs.js';
 
 /** What SHOW needs from the session. */
 export interface ShowContext {
@@ -67,8 +68,10 @@ export async function runShow(show: ShowStatement, ctx: ShowContext): Promise<St
       const def = await requireTable(ctx, show.table);
       return rowsResult([textColumn('Table'), textColumn('Create Table', 1024)], [[def.name, createTableText(def)]]);
     }
-    case 'showIndex':
-      return showIndex(await requireTable(ctx, show.table));
+    case 'showIndex': {
+      const def = await requireTable(ctx, show.table);
+      return showIndex(def, await getTableStats(ctx.txn, def.id));
+    }
     case 'showVariables': {
       const rows = ctx.variables(show.global).filter(([n]) => matches(show.like)(n)).map(([n, v]) => [n, v === null ? '' : toText(v)]);
       return rowsResult([textColumn('Variable_name'), textColumn('Value', 1024)], rows);
@@ -132,11 +135,16 @@ export function describe(def: TableDef, full: boolean, like: string | null): Sta
   return rowsResult(cols, rows);
 }
 
-function showIndex(def: TableDef): StatementResult {
+/** SHOW INDEX; Cardinality is ANALYZE TABLE's figure for the key prefix ending at the column (NULL before). */
+function showIndex(def: TableDef, stats: TableStats | undefined): StatementResult {
   const rows: SqlValue[][] = [];
-  def.primaryKey.forEach((c, seq) => rows.push([def.name, 0n, 'PRIMARY', BigInt(seq + 1), def.columns[c]!.name, 'A', null, null, null, '', 'BTREE', '', '', 'YES', null]));
+  const cardinality = (index: string, seq: number): bigint | null => {
+    const n = stats?.indexes.find((i) => i.name === index)?.cardinality[seq];
+    return n === undefined ? null : BigInt(n);
+  };
+  def.primaryKey.forEach((c, seq) => rows.push([def.name, 0n, 'PRIMARY', BigInt(seq + 1), def.columns[c]!.name, 'A', cardinality('PRIMARY', seq), null, null, '', 'BTREE', '', '', 'YES', null]));
   for (const ix of def.indexes) {
-    ix.columns.forEach((c, seq) => rows.push([def.name, ix.unique ? 0n : 1n, ix.name, BigInt(seq + 1), def.columns[c]!.name, 'A', null, null, null, def.columns[c]!.notNull ? '' : 'YES', 'BTREE', '', '', 'YES', null]));
+    ix.columns.forEach((c, seq) => rows.push([def.name, ix.unique ? 0n : 1n, ix.name, BigInt(seq + 1), def.columns[c]!.name, 'A', cardinality(ix.name, seq), null, null, def.columns[c]!.notNull ? '' : 'YES', 'BTREE', '', '', 'YES', null]));
   }
   const cols = [textColumn('Table'), intColumn('Non_unique'), textColumn('Key_name'), intColumn('Seq_in_index'), textColumn('Column_name', 64, false), textColumn('Collation', 1, false), intColumn('Cardinality'), intColumn('Sub_part'), textColumn('Packed', 10, false), textColumn('Null', 3), textColumn('Index_type', 16), textColumn('Comment', 16), textColumn('Index_comment', 1024), textColumn('Visible', 3), textColumn('Expression', 64, false)];
   return rowsResult(cols, rows);
@@ -156,5 +164,6 @@ export function createTableText(def: TableDef): string {
   });
   if (def.primaryKey.length > 0) lines.push(`  PRIMARY KEY (${def.primaryKey.map((i) => q(def.columns[i]!.name)).join(',')})`);
   for (const ix of def.indexes) lines.push(`  ${ix.unique ? 'UNIQUE KEY' : 'KEY'} ${q(ix.name)} (${ix.columns.map((i) => q(def.columns[i]!.name)).join(',')})`);
+  for (const fk of def.foreignKeys ?? []) lines.push(`  CONSTRAINT ${q(fk.name)} ${referenceClause(fk, def.db, false)}`);
   return `CREATE TABLE ${q(def.name)} (\n${lines.join(',\n')}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci`;
 }

@@ -11,12 +11,29 @@ import type { Value } from '../values.js';
 import type { AccessPath } from './access-path.js';
 import { fullRange, getRows, scanRows, scanRowsByIndex } from './table-access.js';
 import { scanWithCutoff, type ScanCutoff } from '../fast-path/scan-cutoff.js';
+import type { PartitionRef } from './partition-pruning.js';
+
+/** What the planner estimated for one table access (EXPLAIN's rows and filtered columns). */
+export interface SourceEstimate {
+  /** Rows the access path reads. */
+  readonly rows: number;
+  /** Percent of those rows the conjuncts checked at its join level keep. */
+  readonly filteredPercent: number;
+  /** True when the estimate comes from ANALYZE TABLE statistics. */
+  readonly analyzed: boolean;
+  /** Position in its join's nested loop (0: outermost). */
+  readonly joinLevel: number;
+}
 
 /** One table read by a statement. */
 export class TableSource {
   private rowsLoaded: Value[][] | null = null;
   /** Set by the planner when LIMIT can stop a primary-key scan early (fast-path/scan-cutoff.ts). */
   cutoff: ScanCutoff | null = null;
+  /** The partitions this access touches (partition-pruning.ts); null: the table is not partitioned. */
+  partitions: readonly PartitionRef[] | null = null;
+  /** Set by the planner once the join order is chosen (join-plan.ts). */
+  estimate: SourceEstimate | null = null;
   constructor(
     readonly def: TableDef,
     readonly path: AccessPath,
@@ -62,6 +79,16 @@ export class SourceRegistry {
   /** Fetches every registered source. */
   async load(txn: Txn): Promise<void> {
     for (const s of this.sources) await s.load(txn);
+  }
+
+  /**
+   * Puts `inOrder` (sources of one join, in the order its nested loop binds them) into the
+   * positions they hold, so EXPLAIN lists a join's tables in join order.
+   */
+  reorder(inOrder: readonly TableSource[]): void {
+    const positions = inOrder.map((s) => this.sources.indexOf(s)).sort((a, b) => a - b);
+    assert(positions.every((p) => p >= 0), 'reordering a source that was not registered');
+    positions.forEach((p, i) => (this.sources[p] = inOrder[i]!));
   }
 
   /** Every registered source, in registration order (EXPLAIN, row locks). */

@@ -1,7 +1,9 @@
 /**
  * Reading and writing table rows and their index entries through a Txn. Index keys hold
  * collation-folded strings (so 'abc' and 'ABC' collide in a UNIQUE index, as in MySQL);
- * rows keep the original values.
+ * rows keep the original values. Stored rows follow the table's row layout (row-layout.ts);
+ * writers also maintain the write-only and delete-only indexes of an online ALTER TABLE
+ * (TableDef.pending), whose entries are computed from the stored image of the row.
  */
 import { SqlError } from '../../src/base/errors.js';
 import { limits } from '../../src/base/limits.js';
@@ -12,6 +14,9 @@ import { Decimal } from '../decimal.js';
 import { decodeRow, encodeRow } from '../row-codec.js';
 import type { SqlType } from '../types.js';
 import { collationKey, toBytes, toDecimal, toDouble, toText, type Value } from '../values.js';
+import {
+  deletableIndexes, extendedType, imageOfRow, imageOfStored, imageRowId, imageValue, needsStoredImage, replaceInImage, storedToRow, writableIndexes,
+} from './row-layout.js';
 
 const encoder = new TextEncoder();
 
@@ -54,6 +59,29 @@ export function indexEntryKey(def: TableDef, index: IndexDef, row: readonly Valu
   return { key, uniqueParts: enforce ? parts : null };
 }
 
+/** Index key of a stored image (row-layout.ts) in any index, pending ones included. */
+export function imageEntryKey(def: TableDef, index: IndexDef, image: readonly Value[]): { key: Uint8Array; uniqueParts: KeyPart[] | null } {
+  const parts = index.columns.map((p) => keyPart(imageValue(def, image, p), extendedType(def, p)));
+  const enforce = index.unique && parts.every((p) => p.kind !== 'null');
+  const key = indexKey(def.id, index.id, enforce ? parts : [...parts, ...imagePrimaryKeyParts(def, image)]);
+  return { key, uniqueParts: enforce ? parts : null };
+}
+
+/** Primary key parts of a stored image. */
+export function imagePrimaryKeyParts(def: TableDef, image: readonly Value[]): KeyPart[] {
+  if (hasHiddenRowId(def)) return [{ kind: 'int', value: imageRowId(def, image) as bigint }];
+  return def.primaryKey.map((i) => keyPart(imageValue(def, image, i), def.columns[i]!.type));
+}
+
+/** The stored image of a row a writer is about to replace or delete (read back when pending columns need it). */
+async function storedImage(txn: Txn, def: TableDef, row: readonly Value[], key: Uint8Array): Promise<Value[]> {
+  if (needsStoredImage(def, row)) {
+    const bytes = await txn.get(key);
+    if (bytes !== undefined) return imageOfStored(def, decodeRow(bytes));
+  }
+  return imageOfRow(def, row);
+}
+
 function rowCountGuard(n: number): void {
   if (n > limits.statementRowsMax) throw new SqlError('UNKNOWN_ERROR', `Statement reads more than ${limits.statementRowsMax} rows`);
 }
@@ -93,12 +121,12 @@ export async function getRows(txn: Txn, def: TableDef, pks: readonly KeyPart[][]
   return values.filter((v): v is Uint8Array => v !== undefined).map((v) => padRow(def, decodeRow(v)));
 }
 
-/** A stored row with one value per column (plus the hidden row id), however old its encoding. */
-/** Pads a decoded row to the table's width (columns added later read as NULL). */
+/**
+ * A decoded stored row as queries see it: one value per column (plus the hidden row id),
+ * however old its encoding (row-layout.ts: columns added later read as their fill).
+ */
 export function padRow(def: TableDef, row: Value[]): Value[] {
-  const width = def.columns.length + (hasHiddenRowId(def) ? 1 : 0);
-  while (row.length < width) row.push(null);
-  return row;
+  return storedToRow(def, row);
 }
 
 /** The byte range of the whole primary index. */
@@ -123,8 +151,11 @@ export function boundsRange(def: TableDef, indexId: number, low: { part: KeyPart
 /** Text of a duplicate value for the 1062 message ('1-abc' for a composite key). */
 /** The key value of `row` in `columns` as 1062 messages print it. */
 export function duplicateText(def: TableDef, columns: readonly number[], row: readonly Value[]): string {
-  return columns.map((i) => {
-    const v = row[i] ?? null;
+  return keyValuesText(columns.map((i) => row[i] ?? null));
+}
+
+function keyValuesText(values: readonly Value[]): string {
+  return values.map((v) => {
     if (v === null) return 'NULL';
     if (v instanceof Decimal) return v.toString();
     return toText(v);
@@ -153,24 +184,35 @@ export async function insertRow(txn: Txn, def: TableDef, row: Value[]): Promise<
   if (!hasHiddenRowId(def) && (await txn.get(key)) !== undefined) {
     throw new SqlError('DUP_ENTRY', `Duplicate entry '${duplicateText(def, def.primaryKey, row)}' for key '${def.name}.PRIMARY'`);
   }
-  await writeIndexEntries(txn, def, row, key, def.indexes);
-  txn.put(key, encodeRow(row));
+  const image = imageOfRow(def, row);
+  await writeIndexEntries(txn, def, image, key, writableIndexes(def));
+  txn.put(key, encodeRow(image));
 }
 
-async function writeIndexEntries(txn: Txn, def: TableDef, row: readonly Value[], key: Uint8Array, indexes: readonly IndexDef[]): Promise<void> {
+/** Adds the entries of `image` (stored at `key`) to `indexes`; 1062 when a unique one is taken. */
+export async function writeIndexEntries(txn: Txn, def: TableDef, image: readonly Value[], key: Uint8Array, indexes: readonly IndexDef[]): Promise<void> {
   for (const index of indexes) {
-    const entry = indexEntryKey(def, index, row);
+    const entry = imageEntryKey(def, index, image);
     if (entry.uniqueParts !== null) await txn.lock(entry.key);
     if (entry.uniqueParts !== null && (await txn.get(entry.key)) !== undefined) {
-      throw new SqlError('DUP_ENTRY', `Duplicate entry '${duplicateText(def, index.columns, row)}' for key '${def.name}.${index.name}'`);
+      throw new SqlError('DUP_ENTRY', `Duplicate entry '${imageDuplicateText(def, index, image)}' for key '${def.name}.${index.name}'`);
     }
     txn.put(entry.key, key);
   }
 }
 
-/** Deletes a stored row and its index entries. */
+/** The 1062 text of `image`'s key in `index` (which may be pending). */
+export function imageDuplicateText(def: TableDef, index: IndexDef, image: readonly Value[]): string {
+  return keyValuesText(index.columns.map((p) => imageValue(def, image, p)));
+}
+
+/**
+ * Deletes a stored row and its index entries. A row read through this module carries its
+ * stored image (row-layout.ts), so entries of pending indexes on write-only columns go too.
+ */
 export function deleteRow(txn: Txn, def: TableDef, row: readonly Value[]): void {
-  for (const index of def.indexes) txn.delete(indexEntryKey(def, index, row).key);
+  const image = imageOfRow(def, row);
+  for (const index of deletableIndexes(def)) txn.delete(imageEntryKey(def, index, image).key);
   txn.delete(rowKey(def.id, primaryKeyParts(def, row)));
 }
 
@@ -180,7 +222,9 @@ export async function updateRow(txn: Txn, def: TableDef, before: readonly Value[
   const oldKey = rowKey(def.id, primaryKeyParts(def, before));
   const newKey = rowKey(def.id, primaryKeyParts(def, after));
   const keyChanged = Buffer.compare(oldKey, newKey) !== 0;
-  for (const index of def.indexes) txn.delete(indexEntryKey(def, index, before).key);
+  const beforeImage = await storedImage(txn, def, before, oldKey);
+  const afterImage = replaceInImage(def, beforeImage, after);
+  for (const index of deletableIndexes(def)) txn.delete(imageEntryKey(def, index, beforeImage).key);
   if (keyChanged) {
     txn.delete(oldKey);
     await txn.lock(newKey);
@@ -188,14 +232,14 @@ export async function updateRow(txn: Txn, def: TableDef, before: readonly Value[
       throw new SqlError('DUP_ENTRY', `Duplicate entry '${duplicateText(def, def.primaryKey, after)}' for key '${def.name}.PRIMARY'`);
     }
   }
-  await writeIndexEntries(txn, def, after, newKey, def.indexes);
-  txn.put(newKey, encodeRow(after));
+  await writeIndexEntries(txn, def, afterImage, newKey, writableIndexes(def));
+  txn.put(newKey, encodeRow(afterImage));
 }
 
 /** Adds the entries of a new index for every existing row; 1062 on a duplicate. */
 export async function buildIndex(txn: Txn, def: TableDef, index: IndexDef): Promise<void> {
   const rows = await scanRows(txn, def, [fullRange(def)]);
-  for (const row of rows) await writeIndexEntries(txn, def, row, rowKey(def.id, primaryKeyParts(def, row)), [index]);
+  for (const row of rows) await writeIndexEntries(txn, def, imageOfRow(def, row), rowKey(def.id, primaryKeyParts(def, row)), [index]);
 }
 
 /** Deletes every key of a table: rows and all index entries. */

@@ -18,6 +18,7 @@ import { compileExpr } from './compile-expr.js';
 import type { Compiled, SessionView } from './plan-types.js';
 import type { PlannerEnv } from './query-planner.js';
 import { enforceChecks } from './check-constraints.js';
+import type { ForeignKeyEnforcer } from './foreign-keys.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { storeValue } from './store-value.js';
 import { deleteRow, duplicateText, hasHiddenRowId, indexEntryKey, insertRow, lockAndReadCurrent, padRow, updateRow } from './table-access.js';
@@ -106,6 +107,8 @@ async function findConflicts(txn: Txn, def: TableDef, row: readonly Value[]): Pr
     if (existing !== null) note(existing, 'PRIMARY', def.primaryKey);
   }
   for (const index of def.indexes) {
+    // A non-unique index cannot conflict (and its key needs a hidden row id the row lacks yet).
+    if (!index.unique) continue;
     const entry = indexEntryKey(def, index, row);
     if (entry.uniqueParts === null) continue;
     await txn.lock(entry.key);
@@ -117,18 +120,19 @@ async function findConflicts(txn: Txn, def: TableDef, row: readonly Value[]): Pr
   return out;
 }
 
-/** Writes `row` under `policy`; returns the affected-row count MySQL reports for it. */
-export async function writeRow(txn: Txn, def: TableDef, row: Value[], policy: ConflictPolicy, rowNumber: number, session: SessionView): Promise<bigint> {
+/**
+ * Writes `row` under `policy`; returns the affected-row count MySQL reports for it. Foreign keys
+ * (`foreignKeys`, null when none apply) are checked after each write, as InnoDB does.
+ */
+export async function writeRow(txn: Txn, def: TableDef, row: Value[], policy: ConflictPolicy, rowNumber: number, session: SessionView, foreignKeys: ForeignKeyEnforcer | null = null): Promise<bigint> {
   enforceChecks(def, row, session);
   if (policy.kind === 'error') {
     await insertRow(txn, def, row);
+    await foreignKeys?.afterInsert(txn, def, row);
     return 1n;
   }
   const conflicts = await findConflicts(txn, def, row);
-  if (conflicts.length === 0) {
-    await insertRow(txn, def, row);
-    return 1n;
-  }
+  if (conflicts.length === 0) return insertChecked(txn, def, row, policy.kind === 'ignore', session, foreignKeys);
   switch (policy.kind) {
     case 'ignore': {
       const c = conflicts[0]!;
@@ -136,15 +140,43 @@ export async function writeRow(txn: Txn, def: TableDef, row: Value[], policy: Co
       return 0n;
     }
     case 'replace':
-      for (const c of conflicts) deleteRow(txn, def, c.row);
+      // REPLACE deletes the conflicting rows (their children see a DELETE) and inserts.
+      for (const c of conflicts) {
+        deleteRow(txn, def, c.row);
+        await foreignKeys?.afterDelete(txn, def, c.row);
+      }
       await insertRow(txn, def, row);
+      await foreignKeys?.afterInsert(txn, def, row);
       return BigInt(conflicts.length) + 1n;
     case 'update':
-      return updateOnDuplicate(txn, def, conflicts[0]!.row, row, policy.assignments, rowNumber, session);
+      return updateOnDuplicate(txn, def, conflicts[0]!.row, row, { assignments: policy.assignments, rowNumber, session, foreignKeys });
   }
 }
 
-async function updateOnDuplicate(txn: Txn, def: TableDef, before: Value[], inserted: readonly Value[], assignments: Extract<ConflictPolicy, { kind: 'update' }>['assignments'], rowNumber: number, session: SessionView): Promise<bigint> {
+/** Inserts a row without conflicts; under IGNORE a missing parent (1452) is a warning and the row is taken back. */
+async function insertChecked(txn: Txn, def: TableDef, row: Value[], ignore: boolean, session: SessionView, foreignKeys: ForeignKeyEnforcer | null): Promise<bigint> {
+  await insertRow(txn, def, row);
+  try {
+    await foreignKeys?.afterInsert(txn, def, row);
+  } catch (e) {
+    if (!ignore || !(e instanceof SqlError) || e.errno !== 1452) throw e;
+    deleteRow(txn, def, row);
+    session.warn?.('Warning', e.errno, e.message);
+    return 0n;
+  }
+  return 1n;
+}
+
+/** How an ON DUPLICATE KEY UPDATE row is updated. */
+interface DuplicateUpdate {
+  readonly assignments: Extract<ConflictPolicy, { kind: 'update' }>['assignments'];
+  readonly rowNumber: number;
+  readonly session: SessionView;
+  readonly foreignKeys: ForeignKeyEnforcer | null;
+}
+
+async function updateOnDuplicate(txn: Txn, def: TableDef, before: Value[], inserted: readonly Value[], how: DuplicateUpdate): Promise<bigint> {
+  const { assignments, rowNumber, session } = how;
   const width = def.columns.length;
   const after = before.slice();
   // Assignments run left to right; each sees the values the earlier ones set.
@@ -155,5 +187,6 @@ async function updateOnDuplicate(txn: Txn, def: TableDef, before: Value[], inser
   if (Buffer.compare(encodeRow(before.slice(0, width)), encodeRow(after.slice(0, width))) === 0) return 0n;
   enforceChecks(def, after, session);
   await updateRow(txn, def, before, after);
+  await how.foreignKeys?.afterUpdate(txn, def, before, after);
   return 2n;
 }

@@ -12,7 +12,7 @@ import type { KeyRange, Txn } from '../../src/txn/txn-kv.js';
 import type { Expr } from '../ast/expr.js';
 import type { Select } from '../ast/query.js';
 import type { TableDef } from '../catalog.js';
-import { hasHiddenRowId } from '../exec/table-access.js';
+import { padRow } from '../exec/table-access.js';
 import { decodeRow } from '../row-codec.js';
 import type { Value } from '../values.js';
 
@@ -70,14 +70,12 @@ function rowLocal(e: Expr): boolean {
 
 /** Rows of `def` in `ranges`, in key order, stopping once `cutoff.rows` of them pass `cutoff.accept`. */
 export async function scanWithCutoff(txn: Txn, def: TableDef, ranges: readonly KeyRange[], cutoff: ScanCutoff): Promise<Value[][]> {
-  const width = def.columns.length + (hasHiddenRowId(def) ? 1 : 0);
   const rows: Value[][] = [];
   let accepted = 0;
   if (cutoff.rows <= 0) return rows;
   for (const range of ranges) {
     for await (const kv of txn.scan(range)) {
-      const row = decodeRow(kv.value);
-      while (row.length < width) row.push(null);
+      const row = padRow(def, decodeRow(kv.value));
       rows.push(row);
       if (rows.length > limits.statementRowsMax) throw new SqlError('UNKNOWN_ERROR', `Statement reads more than ${limits.statementRowsMax} rows`);
       if (cutoff.accept(row) && ++accepted >= cutoff.rows) return rows;

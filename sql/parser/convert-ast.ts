@@ -5,7 +5,7 @@
 import { SqlError } from '../../src/base/errors.js';
 import type { AggregateName, BinaryOp, CastTarget, CompareOp, Expr, FrameBound, Literal, WindowSpec } from '../ast/expr.js';
 import type { FromItem, Limit, OrderItem, Query, Select, SelectItem, SetOperator, TableName } from '../ast/query.js';
-import type { AlterAction, ColumnSpec, IndexSpec, Statement, TypeSpec } from '../ast/statement.js';
+import type { AlterAction, ColumnSpec, ForeignKeySpec, IndexSpec, ReferentialAction, Statement, TypeSpec } from '../ast/statement.js';
 import { unsupported } from '../errors.js';
 import type { ExternalNode } from './node-sql-parser.js';
 import { liftedPrefix, limitParamPrefix, type LiftedLiteral } from './normalize.js';
@@ -276,6 +276,7 @@ class Converter {
     const columns: ColumnSpec[] = [];
     const indexes: IndexSpec[] = [];
     const checks: { name: string | null; expr: Expr }[] = [];
+    const foreignKeys: ForeignKeySpec[] = [];
     const check = (c: N): void => {
       if (String(c['enforced'] ?? '').toUpperCase().includes('NOT')) return;
       checks.push({ name: str(c['constraint']), expr: this.expr(asArray(c['definition'])[0]) });
@@ -292,7 +293,10 @@ class Converter {
           check(d);
           continue;
         }
-        if (ctype.includes('foreign')) throw unsupported(ctype.toUpperCase());
+        if (ctype.includes('foreign')) {
+          foreignKeys.push(foreignKeySpec(d));
+          continue;
+        }
         const cols = asArray(d['definition']).map((c) => columnName(c));
         const primary = ctype.includes('primary');
         const unique = primary || ctype.includes('unique');
@@ -300,7 +304,10 @@ class Converter {
         indexes.push({ name: primary ? 'PRIMARY' : name, columns: cols, unique, primary });
       } else throw unsupported('this table element');
     }
-    return { kind: 'createTable', table, ifNotExists: ast['if_not_exists'] !== null && ast['if_not_exists'] !== undefined, columns, indexes, ...(checks.length > 0 ? { checks } : {}) };
+    return {
+      kind: 'createTable', table, ifNotExists: ast['if_not_exists'] !== null && ast['if_not_exists'] !== undefined, columns, indexes,
+      ...(checks.length > 0 ? { checks } : {}), ...(foreignKeys.length > 0 ? { foreignKeys } : {}),
+    };
   }
 
   /** ALTER TABLE: ADD/DROP/MODIFY/CHANGE COLUMN, ADD/DROP INDEX, ADD UNIQUE, RENAME TO. */
@@ -319,11 +326,13 @@ class Converter {
       if (resource === 'constraint' && action === 'add') {
         const d = asNode(a['create_definitions'])!;
         const ctype = String(d['constraint_type'] ?? '').toLowerCase();
+        if (ctype.includes('foreign')) return { kind: 'addForeignKey', foreignKey: foreignKeySpec(d) };
         if (!ctype.includes('unique') && !ctype.includes('index') && !ctype.includes('key')) throw unsupported(`ALTER TABLE ADD ${ctype.toUpperCase()}`);
         if (ctype.includes('primary')) throw unsupported('ALTER TABLE ADD PRIMARY KEY');
         return { kind: 'addIndex', index: { name: str(d['index']) ?? str(d['constraint']), columns: asArray(d['definition']).map((c) => columnName(c)), unique: ctype.includes('unique'), primary: false } };
       }
       if (resource === 'index' && action === 'drop') return { kind: 'dropIndex', name: String(a['index']) };
+      if (resource === 'key' && action === 'drop' && String(a['keyword']).toLowerCase() === 'foreign key') return { kind: 'dropForeignKey', name: String(a['key']) };
       if (resource === 'table' && action === 'rename') return { kind: 'rename', name: String(a['table']) };
       throw unsupported(`ALTER TABLE ${action.toUpperCase()} ${resource.toUpperCase()}`);
     });
@@ -342,7 +351,8 @@ class Converter {
     const nullable = asNode(d['nullable']);
     const nullText = nullable === null ? '' : String(nullable['value']).toLowerCase();
     const dflt = asNode(d['default_val']);
-    if (d['check'] || d['reference_definition']) throw unsupported('column constraints other than keys');
+    // A column-level REFERENCES is parsed and ignored, as MySQL 8 does (only table-level FOREIGN KEY counts).
+    if (d['check']) throw unsupported('column constraints other than keys');
     return {
       name: columnName(d['column']),
       type,
@@ -762,6 +772,32 @@ function columnName(v: unknown): string {
 
 function tableName(n: N): TableName {
   return { db: str(n['db']), name: String(n['table']) };
+}
+
+/** A table-level FOREIGN KEY clause (CREATE TABLE or ALTER TABLE … ADD). */
+function foreignKeySpec(d: N): ForeignKeySpec {
+  const ref = asNode(d['reference_definition']);
+  const parent = asNode(asArray(ref?.['table'])[0]);
+  if (ref === null || parent === null) throw unsupported('FOREIGN KEY without REFERENCES');
+  // MATCH FULL/PARTIAL/SIMPLE makes MySQL ignore the ON DELETE/ON UPDATE clauses of the key.
+  const matched = ref['match'] !== null && ref['match'] !== undefined;
+  const actionOf = (on: string): ReferentialAction | null => {
+    if (matched) return null;
+    const a = asArray(ref['on_action']).map((x) => asNode(x)!).find((x) => String(x['type']).toLowerCase() === on);
+    if (a === undefined) return null;
+    const text = String(asNode(a['value'])?.['value'] ?? a['value']).toUpperCase().replace(/\s+/g, ' ');
+    if (text !== 'RESTRICT' && text !== 'CASCADE' && text !== 'SET NULL' && text !== 'NO ACTION' && text !== 'SET DEFAULT') throw unsupported(`${on.toUpperCase()} ${text}`);
+    return text;
+  };
+  return {
+    name: str(d['constraint']),
+    indexName: str(d['index']),
+    columns: asArray(d['definition']).map((c) => columnName(c)),
+    parent: tableName(parent),
+    parentColumns: asArray(ref['definition']).map((c) => columnName(c)),
+    onDelete: actionOf('on delete'),
+    onUpdate: actionOf('on update'),
+  };
 }
 
 function binaryOp(op: string): BinaryOp {

@@ -1,7 +1,7 @@
 /**
  * The one entry point from SQL text to Atoll's syntax tree. Statements node-sql-parser's
- * grammar lacks or mangles (SHOW, SET, BEGIN/COMMIT/ROLLBACK, DESCRIBE) are parsed here by
- * hand from tokens; everything else is normalized (normalize.ts), parsed by node-sql-parser
+ * grammar lacks or mangles (SHOW, SET, BEGIN/COMMIT/ROLLBACK, DESCRIBE, ANALYZE TABLE) are
+ * parsed here by hand from tokens; everything else is normalized (normalize.ts), parsed by node-sql-parser
  * and converted (convert-ast.ts). A plan cache keyed by normalized text can sit in front of
  * `parseStatement` later.
  */
@@ -129,6 +129,9 @@ function parseByHand(text: string, tokens: readonly Token[]): Statement | null {
     case 'SET':
       c.pos = 1;
       return parseSet(c);
+    case 'ANALYZE':
+      c.pos = 1;
+      return parseAnalyzeTable(c);
     case 'DESCRIBE':
     case 'DESC':
     case 'EXPLAIN': {
@@ -141,6 +144,17 @@ function parseByHand(text: string, tokens: readonly Token[]): Statement | null {
     default:
       return null;
   }
+}
+
+/** ANALYZE [NO_WRITE_TO_BINLOG | LOCAL] TABLE t [, t2 …] (histogram clauses are not supported). */
+function parseAnalyzeTable(c: Cursor): Statement {
+  if (!c.word('NO_WRITE_TO_BINLOG')) c.word('LOCAL');
+  if (!c.word('TABLE')) c.expectWord('TABLES');
+  const tables: TableName[] = [c.tableName()];
+  while (c.punct(',')) tables.push(c.tableName());
+  if (isWord(c.peek(), 'UPDATE') || isWord(c.peek(), 'DROP')) throw unsupported('ANALYZE TABLE … HISTOGRAM');
+  c.expectEnd();
+  return { kind: 'analyzeTable', tables };
 }
 
 function likeClause(c: Cursor): string | null {

@@ -5,17 +5,17 @@ import { TimestampOracle } from '../../src/meta/timestamp-oracle.js';
 import { LocalTxnKv } from '../../src/txn/local-txn-kv.js';
 import { createMemoryMvccStore } from '../../storage/memory-mvcc-store.js';
 import type { SqlSession, SqlValue, StatementResult } from '../session-api.js';
-import { SqlEngine } from '../sql-engine.js';
+import { SqlEngine, type SqlEngineOptions } from '../sql-engine.js';
 
 const quietLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-/** A fresh engine (empty store) and one session on it. */
-export async function newSession(database: string | null = null): Promise<{ engine: SqlEngine; session: SqlSession }> {
+/** A fresh engine (empty store) and one session on it; `options` tune the engine (planner settings). */
+export async function newSession(database: string | null = null, options: Pick<SqlEngineOptions, 'joinReorder' | 'partitionPruner'> = {}): Promise<{ engine: SqlEngine; session: SqlSession }> {
   let ms = 1_700_000_000_000;
   const clock = { nowMs: () => ms++, monotonicMs: () => ms };
   const store = createMemoryMvccStore();
   const kv = new LocalTxnKv(store, new TimestampOracle(clock, timestamp(store.maxCommitTs())));
-  const engine = new SqlEngine({ kv, clock, logger: quietLogger });
+  const engine = new SqlEngine({ kv, clock, logger: quietLogger, ...options });
   await engine.init();
   const session = await engine.openSession({ user: 'root', database, connectionId: 7 });
   return { engine, session };

@@ -42,6 +42,14 @@ export const limits = {
   storageKeyBytesMax: 960,
   /** Most writes one MVCC commit may carry. */
   storageCommitWritesMax: 100_000,
+  /**
+   * Rows one batch of an online ALTER TABLE reads and writes in its own transaction (index
+   * backfill, dropped-column cleanup): what bounds a schema change's commits, and how long a
+   * concurrent writer of those rows may wait.
+   */
+  ddlBackfillBatchRows: 256,
+  /** Times one such batch is run again after a write conflict with concurrent DML (errno 1213). */
+  ddlBackfillBatchRetriesMax: 64,
   /** Statements (parameterized texts) the plan cache of one SQL engine remembers. */
   planCacheEntriesMax: 4096,
   /** Longest statement text the plan cache keeps a template of; longer ones are parsed every time. */
@@ -57,6 +65,20 @@ export const limits = {
    * each round, so this bounds how many concurrent writers of one row all succeed.
    */
   autocommitConflictRetriesMax: 32,
+  /**
+   * Most inner-join leaves the planner orders by exhaustive dynamic programming over subsets
+   * (2^n states); a join with more leaves is ordered greedily by the same cost model.
+   */
+  joinReorderTablesMax: 8,
+  /**
+   * Rows ANALYZE TABLE reads values from. A larger table is counted whole, then every k-th
+   * row (k = ceil(rows / this)) is decoded and distinct counts are scaled up (GEE estimator).
+   */
+  statsSampleRowsMax: 50_000,
+  /** Keys counted to estimate the rows of a table never analyzed (an estimate, capped here). */
+  statsUnanalyzedCountRowsMax: 1_000,
+  /** Tables whose statistics one SQL engine keeps in memory (least recently used go first). */
+  statsCacheTablesMax: 10_000,
   /** Longest a sqllogictest record (or a connect) may take before it counts as failed. */
   sltRecordTimeoutMs: 30_000,
   /** Lines of `atoll sql` history kept in ~/.atoll_history. */

@@ -1,0 +1,359 @@
+/**
+ * Proves online ALTER TABLE (online-ddl.ts) through real sessions of one engine: while one
+ * session runs ADD INDEX / ADD UNIQUE / ADD COLUMN / DROP COLUMN over 5,000 rows (ATOLL_DDL_ROWS) in small
+ * batches, another keeps inserting, updating and deleting rows of the same table; every
+ * statement succeeds, DML is seen completing while the backfill (or cleanup) is under way (the
+ * job's progress is sampled after each statement; reads sometimes take a turn of the event
+ * loop, so batches and statements interleave inside each other, and half of the writes aim
+ * just ahead of the backfill), and afterwards each index holds exactly the
+ * entries the rows call for (read from the index's key range and through SQL that uses the
+ * index, against a full scan). A UNIQUE backfill that meets a duplicate fails with 1062 and
+ * leaves the stored definition byte for byte as it was; a job that dies mid-backfill leaves a
+ * pending index that queries never read and that the next start rolls back.
+ */
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/base/clock.js';
+import { timestamp } from '../../src/base/ids.js';
+import type { Logger } from '../../src/base/logger.js';
+import { TimestampOracle } from '../../src/meta/timestamp-oracle.js';
+import { LocalTxnKv } from '../../src/txn/local-txn-kv.js';
+import type { TxnKv } from '../../src/txn/txn-kv.js';
+import { createMemoryMvccStore } from '../../storage/memory-mvcc-store.js';
+import type { MvccEngine } from '../../storage/engine.js';
+import { getTable, indexRange, primaryIndexId, type IndexDef, type TableDef } from '../catalog.js';
+import { decodeRow } from '../row-codec.js';
+import type { JobStatus, OnlineDdlOptions } from '../schema-sync.js';
+import type { SqlSession } from '../session-api.js';
+import { SqlEngine } from '../sql-engine.js';
+import { errnoOf, rows, run } from '../test-support/engine-fixture.js';
+import { imageOfStored } from './row-layout.js';
+import { imageEntryKey } from './table-access.js';
+
+/**
+ * Rows in the big tables. 5,000 rows are 50 batches of 100, enough for DML to land between many
+ * of them; more only costs time here, since the in-memory table twin inserts by array splice.
+ */
+const ROWS = Number(process.env.ATOLL_DDL_ROWS ?? 5000);
+const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/**
+ * `kv` whose reads and locks sometimes take a turn of the event loop, as a disk read would: over
+ * the in-memory store every step is a microtask, so without this a whole backfill batch (or a
+ * whole statement) would run between two turns and never interleave with another.
+ */
+function withSlowReads(kv: TxnKv, random: SeededRandom): TxnKv {
+  const pause = async (): Promise<void> => {
+    if (random.int(4) === 0) await new Promise((resolve) => setImmediate(resolve));
+  };
+  return {
+    begin: (options) => {
+      const txn = kv.begin(options);
+      return {
+        get startTs() { return txn.startTs; },
+        get finished() { return txn.finished; },
+        get: async (key) => { await pause(); return txn.get(key); },
+        batchGet: async (keys) => { await pause(); return txn.batchGet(keys); },
+        scan: (range, options2) => txn.scan(range, options2),
+        put: (key, value) => txn.put(key, value),
+        delete: (key) => txn.delete(key),
+        lock: async (key) => { await pause(); return txn.lock(key); },
+        commit: () => txn.commit(),
+        rollback: () => txn.rollback(),
+      };
+    },
+  };
+}
+
+/** An engine over a fresh (or given) in-memory store, with database `d`. */
+async function newEngine(onlineDdl: OnlineDdlOptions, store: MvccEngine = createMemoryMvccStore(), slowReads = false): Promise<{ engine: SqlEngine; kv: TxnKv; store: MvccEngine; open: () => Promise<SqlSession> }> {
+  let ms = 1_700_000_000_000;
+  const clock = { nowMs: () => ms++, monotonicMs: () => ms };
+  const kv = new LocalTxnKv(store, new TimestampOracle(clock, timestamp(store.maxCommitTs())));
+  const engine = new SqlEngine({ kv: slowReads ? withSlowReads(kv, new SeededRandom(3)) : kv, clock, logger: quiet, onlineDdl });
+  await engine.init();
+  let id = 1;
+  const open = async (): Promise<SqlSession> => engine.openSession({ user: 'root', database: null, connectionId: id++ });
+  return { engine, kv, store, open };
+}
+
+async function readDef(kv: TxnKv, name: string): Promise<TableDef> {
+  const txn = kv.begin({ readOnly: true });
+  try {
+    const def = await getTable(txn, 'd', name);
+    if (def === undefined) throw new Error(`no table ${name}`);
+    return def;
+  } finally {
+    txn.rollback();
+  }
+}
+
+async function scanAll(kv: TxnKv, range: { start: Uint8Array; end: Uint8Array }): Promise<{ key: Uint8Array; value: Uint8Array }[]> {
+  const txn = kv.begin({ readOnly: true });
+  try {
+    const out: { key: Uint8Array; value: Uint8Array }[] = [];
+    for await (const kv2 of txn.scan(range)) out.push(kv2);
+    return out;
+  } finally {
+    txn.rollback();
+  }
+}
+
+/** Asserts that `index` holds exactly one entry per row, pointing at it, and nothing else. */
+async function expectIndexMatchesRows(kv: TxnKv, def: TableDef, index: IndexDef): Promise<number> {
+  const stored = await scanAll(kv, indexRange(def.id, primaryIndexId));
+  const expected = new Map(stored.map((r) => [hex(imageEntryKey(def, index, imageOfStored(def, decodeRow(r.value))).key), hex(r.key)]));
+  const entries = await scanAll(kv, indexRange(def.id, index.id));
+  expect(new Map(entries.map((e) => [hex(e.key), hex(e.value)]))).toEqual(expected);
+  expect(entries.length).toBe(stored.length);
+  return entries.length;
+}
+
+/** A row id to write: half of the time one just ahead of the backfill, where races are likeliest. */
+function targetId(engine: SqlEngine, random: SeededRandom, maxId: number): number {
+  const job = engine.schemaSync.runningJobs()[0];
+  if (job !== undefined && job.phase === 'backfill' && random.int(2) === 0) return Math.min(maxId, 1 + job.rowsBackfilled + random.int(200));
+  return 1 + random.int(maxId);
+}
+
+async function fillTable(s: SqlSession, rowCount: number, row: (id: number) => string): Promise<void> {
+  for (let from = 1; from <= rowCount; from += 1000) {
+    const values = Array.from({ length: Math.min(1000, rowCount - from + 1) }, (_, k) => `(${row(from + k)})`);
+    await run(s, `INSERT INTO t VALUES ${values.join(', ')}`);
+  }
+}
+
+/**
+ * Runs `ddl` on one session while `dml(step)` statements run on another until it ends.
+ * Returns, per job phase, how many DML statements completed while the job was in it, and
+ * every DML error.
+ */
+async function concurrently(engine: SqlEngine, ddlSession: SqlSession, dmlSession: SqlSession, ddl: string, dml: (step: number) => string): Promise<{ during: Map<string, number>; errors: string[]; ddlErrno: number | undefined; statements: number }> {
+  let finished = false;
+  const alter = errnoOf(ddlSession, ddl).finally(() => {
+    finished = true;
+  });
+  const during = new Map<string, number>();
+  const errors: string[] = [];
+  let step = 0;
+  while (!finished) {
+    // A client's next statement arrives from the network: one per turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    const sql = dml(step++);
+    const [result] = await dmlSession.query(sql);
+    if (result!.kind === 'error') errors.push(`${sql}: ${result!.error.errno} ${result!.error.message}`);
+    const job: JobStatus | undefined = engine.schemaSync.runningJobs()[0];
+    if (job !== undefined) {
+      const phase = job.phase === 'backfill' && job.rowsBackfilled > 0 ? 'backfill-in-progress' : job.phase;
+      during.set(phase, (during.get(phase) ?? 0) + 1);
+    }
+  }
+  return { during, errors, ddlErrno: await alter, statements: step };
+}
+
+describe('online ALTER TABLE', () => {
+  it('adds an index and a unique index over thousands of rows while another session writes the table', async () => {
+    const { engine, kv, open } = await newEngine({ backfillBatchRows: 100 }, createMemoryMvccStore(), true);
+    const [a, b] = [await open(), await open()];
+    await run(a, 'CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, a INT, b VARCHAR(20))');
+    await b.useDatabase('d');
+    await fillTable(a, ROWS, (id) => `${id}, ${id % 500}, 'k${id}'`);
+    const model = new Map<number, number>(Array.from({ length: ROWS }, (_, i) => [i + 1, (i + 1) % 500]));
+    const random = new SeededRandom(7);
+    let nextId = ROWS + 1;
+    const dml = (step: number): string => {
+      const op = random.int(3);
+      if (op === 0) {
+        const id = nextId++;
+        model.set(id, step % 500);
+        return `INSERT INTO t VALUES (${id}, ${step % 500}, 'n${id}')`;
+      }
+      const id = targetId(engine, random, nextId - 1);
+      if (op === 1) {
+        if (model.has(id)) model.set(id, (step * 7) % 500);
+        return `UPDATE t SET a = ${(step * 7) % 500}, b = 'u${step}' WHERE id = ${id}`;
+      }
+      model.delete(id);
+      return `DELETE FROM t WHERE id = ${id}`;
+    };
+    const outcome = await concurrently(engine, a, b, 'ALTER TABLE t ADD INDEX ia (a), ADD UNIQUE KEY ub (b)', dml);
+    expect(outcome.ddlErrno).toBeUndefined();
+    expect(outcome.errors).toEqual([]);
+    // Interleaving observed, not assumed: statements completed while batches were being written.
+    expect(outcome.during.get('backfill-in-progress') ?? 0).toBeGreaterThan(20);
+
+    const def = await readDef(kv, 't');
+    expect(def.pending).toBeUndefined();
+    expect(def.indexes.map((ix) => [ix.name, ix.unique])).toEqual([['ia', false], ['ub', true]]);
+    for (const index of def.indexes) expect(await expectIndexMatchesRows(kv, def, index)).toBe(model.size);
+    expect(await rows(a, 'SELECT id, a FROM t ORDER BY id')).toEqual([...model].sort((x, y) => x[0] - y[0]).map(([id, v]) => [BigInt(id), BigInt(v)]));
+    // Through SQL: the index range access path against a full scan.
+    const explain = await rows(a, 'EXPLAIN SELECT id FROM t WHERE a = 42');
+    expect(explain[0]![6]).toBe('ia');
+    for (const v of [0, 42, 499]) {
+      expect(await rows(a, `SELECT id FROM t WHERE a = ${v} ORDER BY id`)).toEqual(await rows(a, `SELECT id FROM t WHERE a + 0 = ${v} ORDER BY id`));
+    }
+    const [[taken]] = await rows(a, 'SELECT b FROM t ORDER BY id DESC LIMIT 1') as [[string]];
+    expect(await errnoOf(b, `INSERT INTO t VALUES (99999, 1, '${taken}')`)).toBe(1062);
+  }, 300_000);
+
+  it('adds a column with a default and drops an indexed column while another session writes the table', async () => {
+    const { engine, kv, open } = await newEngine({ backfillBatchRows: 100 }, createMemoryMvccStore(), true);
+    const [a, b] = [await open(), await open()];
+    await run(a, 'CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, KEY kab (a, b), KEY kb (b))');
+    await b.useDatabase('d');
+    await fillTable(a, ROWS, (id) => `${id}, ${id % 300}, ${id}`);
+    const before = await readDef(kv, 't');
+    const model = new Map<number, number>(Array.from({ length: ROWS }, (_, i) => [i + 1, (i + 1) % 300]));
+    const random = new SeededRandom(11);
+    let nextId = ROWS + 1;
+    // Statements valid before and after the ALTER: they name only id and a.
+    const dml = (step: number): string => {
+      const op = random.int(3);
+      if (op === 0) {
+        const id = nextId++;
+        model.set(id, step % 300);
+        return `INSERT INTO t (id, a) VALUES (${id}, ${step % 300})`;
+      }
+      const id = targetId(engine, random, nextId - 1);
+      if (op === 1) {
+        if (model.has(id)) model.set(id, (step * 3) % 300);
+        return `UPDATE t SET a = ${(step * 3) % 300} WHERE id = ${id}`;
+      }
+      model.delete(id);
+      return `DELETE FROM t WHERE id = ${id}`;
+    };
+    const outcome = await concurrently(engine, a, b, 'ALTER TABLE t ADD COLUMN c INT NOT NULL DEFAULT 7, DROP COLUMN b', dml);
+    expect(outcome.ddlErrno).toBeUndefined();
+    expect(outcome.errors).toEqual([]);
+    // kab lost b, so it was rebuilt (backfill); b's stored values were then cleared in batches.
+    expect(outcome.during.get('backfill-in-progress') ?? 0).toBeGreaterThan(20);
+    expect(outcome.during.get('cleanup') ?? 0).toBeGreaterThan(0);
+
+    expect((await rows(a, 'DESCRIBE t')).map((r) => r[0])).toEqual(['id', 'a', 'c']);
+    expect(await rows(a, 'SELECT id, a, c FROM t ORDER BY id')).toEqual([...model].sort((x, y) => x[0] - y[0]).map(([id, v]) => [BigInt(id), BigInt(v), 7n]));
+    expect((await rows(a, 'SHOW INDEX FROM t')).map((r) => [r[2], r[4]])).toEqual([['PRIMARY', 'id'], ['kab', 'a']]);
+    const def = await readDef(kv, 't');
+    expect(def.pending).toBeUndefined();
+    expect(await expectIndexMatchesRows(kv, def, def.indexes[0]!)).toBe(model.size);
+    // The dropped indexes' entries are gone and no row keeps a value in b's slot.
+    for (const old of before.indexes) expect(await scanAll(kv, indexRange(def.id, old.id))).toEqual([]);
+    const stored = await scanAll(kv, indexRange(def.id, primaryIndexId));
+    expect(stored.filter((r) => (decodeRow(r.value)[2] ?? null) !== null)).toEqual([]);
+    expect(await rows(a, 'SELECT COUNT(*) FROM t WHERE a = 17')).toEqual(await rows(a, 'SELECT COUNT(*) FROM t WHERE a + 0 = 17'));
+  }, 300_000);
+
+  it('fails a UNIQUE backfill that meets a duplicate with 1062 and leaves the table as it was', async () => {
+    const { kv, open } = await newEngine({ backfillBatchRows: 100 });
+    const s = await open();
+    await run(s, 'CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, a INT, KEY ka (a))');
+    await fillTable(s, 1000, (id) => `${id}, ${id === 950 ? 900 : id}`);
+    const before = await readDef(kv, 't');
+    const created = await rows(s, 'SHOW CREATE TABLE t');
+    const all = await scanAll(kv, { start: indexRange(before.id, 0).start, end: indexRange(before.id, 1000).end });
+    const results = await s.query('ALTER TABLE t ADD UNIQUE KEY ua (a)');
+    expect(results[0]).toMatchObject({ kind: 'error', error: { errno: 1062, message: "Duplicate entry '900' for key 't.ua'" } });
+    expect(await readDef(kv, 't')).toEqual(before);
+    expect(await rows(s, 'SHOW CREATE TABLE t')).toEqual(created);
+    expect((await scanAll(kv, { start: indexRange(before.id, 0).start, end: indexRange(before.id, 1000).end })).map((e) => hex(e.key))).toEqual(all.map((e) => hex(e.key)));
+    await run(s, 'INSERT INTO t VALUES (1001, 900)');
+    await run(s, 'ALTER TABLE t ADD INDEX ua (a)');
+    expect(await rows(s, 'SELECT id FROM t WHERE a = 900 ORDER BY id')).toEqual([[900n], [950n], [1001n]]);
+    // A new column whose fill repeats cannot be UNIQUE; the column goes with the index.
+    const described = await rows(s, 'DESCRIBE t');
+    expect(await s.query('ALTER TABLE t ADD COLUMN e INT DEFAULT 5 UNIQUE')).toMatchObject([{ kind: 'error', error: { errno: 1062, message: "Duplicate entry '5' for key 't.e'" } }]);
+    expect(await rows(s, 'DESCRIBE t')).toEqual(described);
+    expect((await readDef(kv, 't')).pending).toBeUndefined();
+    // An index over a column added by the same statement is built from the column's fill.
+    await run(s, 'ALTER TABLE t ADD COLUMN f INT NOT NULL DEFAULT 1, ADD INDEX kf (f, a)');
+    const def = await readDef(kv, 't');
+    expect(await expectIndexMatchesRows(kv, def, def.indexes.find((ix) => ix.name === 'kf')!)).toBe(1001);
+    expect(await rows(s, 'SELECT COUNT(*) FROM t WHERE f = 1 AND a < 10')).toEqual([[9n]]);
+  });
+
+  it('never reads an index whose job died, keeps maintaining it, and rolls it back at the next start', async () => {
+    let batches = 0;
+    const first = await newEngine({ backfillBatchRows: 50, testOnlyAfterBackfillBatch: () => (++batches === 3 ? 'die' : 'continue') });
+    const s = await first.open();
+    await run(s, 'CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, a INT)');
+    await fillTable(s, 500, (id) => `${id}, ${id % 10}`);
+    expect(await errnoOf(s, 'ALTER TABLE t ADD INDEX ia (a)')).toBe(1317);
+    const def = await readDef(first.kv, 't');
+    const pending = def.pending!.indexes[0]!;
+    expect(pending).toMatchObject({ name: 'ia', state: 'writeOnly' });
+    expect((await scanAll(first.kv, indexRange(def.id, pending.id))).length).toBe(150);
+    // Half built: queries do not see it, writers maintain it.
+    expect((await rows(s, 'SHOW INDEX FROM t')).map((r) => r[2])).toEqual(['PRIMARY']);
+    expect((await rows(s, 'EXPLAIN SELECT id FROM t WHERE a = 3'))[0]![6]).toBeNull();
+    expect(await rows(s, 'SELECT COUNT(*) FROM t WHERE a = 3')).toEqual([[50n]]);
+    await run(s, 'INSERT INTO t VALUES (501, 3); DELETE FROM t WHERE id = 2; UPDATE t SET a = 4 WHERE id = 1');
+    expect((await scanAll(first.kv, indexRange(def.id, pending.id))).length).toBe(150 + 1 - 1);
+    // The next start rolls the unfinished ADD INDEX back.
+    const second = await newEngine({}, first.store);
+    const after = await readDef(second.kv, 't');
+    expect(after.pending).toBeUndefined();
+    expect(after.nextIndexId).toBe(def.pending!.restoreNextIndexId);
+    expect(await scanAll(second.kv, indexRange(def.id, pending.id))).toEqual([]);
+    const s2 = await second.open();
+    await run(s2, 'USE d; ALTER TABLE t ADD INDEX ia (a)');
+    const built = await readDef(second.kv, 't');
+    expect(await expectIndexMatchesRows(second.kv, built, built.indexes[0]!)).toBe(500);
+  });
+
+  it('waits for transactions older than a schema step, as for a metadata lock, and fails with 1205 after the timeout', async () => {
+    const { engine, kv, open } = await newEngine({ waitTimeoutMs: 1000 });
+    const [a, b] = [await open(), await open()];
+    await run(a, 'CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT)');
+    await fillTable(a, 100, (id) => `${id}, ${id % 7}, ${id}`);
+    await b.useDatabase('d');
+    await run(b, 'BEGIN; SELECT COUNT(*) FROM t');
+    let done = false;
+    const alter = errnoOf(a, 'ALTER TABLE t ADD INDEX ia (a)').finally(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Step 1 committed; step 2 waits for b's transaction, which may still use the old definition.
+    expect([done, engine.schemaSync.runningJobs()[0]?.phase]).toEqual([false, 'writeOnly']);
+    expect((await readDef(kv, 't')).pending?.indexes.map((ix) => ix.state)).toEqual(['deleteOnly']);
+    await run(b, 'INSERT INTO t VALUES (101, 3, 101); COMMIT');
+    expect(await alter).toBeUndefined();
+    const def = await readDef(kv, 't');
+    expect(await expectIndexMatchesRows(kv, def, def.indexes[0]!)).toBe(101);
+
+    await run(b, 'BEGIN; SELECT COUNT(*) FROM t');
+    expect(await errnoOf(a, 'ALTER TABLE t ADD INDEX ib (b)')).toBe(1205);
+    // Its rollback waits for b too; what is left pending is never read and retired later.
+    const left = await readDef(kv, 't');
+    expect(left.pending?.indexes.map((ix) => [ix.name, ix.state])).toEqual([['ib', 'deleteOnly']]);
+    expect((await rows(a, 'SHOW INDEX FROM t')).map((r) => r[2])).toEqual(['PRIMARY', 'ia']);
+    await run(b, 'UPDATE t SET b = 0 WHERE id = 1; COMMIT');
+    await run(a, 'ALTER TABLE t DROP INDEX ia');
+    const after = await readDef(kv, 't');
+    expect([after.pending, after.indexes, after.nextIndexId]).toEqual([undefined, [], 3]);
+    expect(await scanAll(kv, indexRange(def.id, left.pending!.indexes[0]!.id))).toEqual([]);
+  });
+
+  it('adds and drops columns of a table without a primary key (hidden row id) and keeps writing it', async () => {
+    const { kv, open } = await newEngine({ backfillBatchRows: 2 });
+    const s = await open();
+    await run(s, "CREATE DATABASE d; USE d; CREATE TABLE t (a INT, b VARCHAR(5), KEY kb (b)); INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, 'z')");
+    await run(s, "ALTER TABLE t ADD COLUMN c DATETIME DEFAULT '2024-01-02 03:04:05', ADD d VARCHAR(3) NOT NULL");
+    await run(s, "INSERT INTO t VALUES (4, 'w', '2025-01-01 00:00:00', 'dd'); UPDATE t SET c = NULL WHERE a = 2");
+    expect(await rows(s, 'SELECT a, b, c, d FROM t ORDER BY a')).toEqual([
+      [1n, 'x', '2024-01-02 03:04:05', ''], [2n, 'y', null, ''], [3n, 'z', '2024-01-02 03:04:05', ''], [4n, 'w', '2025-01-01 00:00:00', 'dd'],
+    ]);
+    await run(s, 'ALTER TABLE t DROP COLUMN b, ADD INDEX kc (c)');
+    await run(s, "DELETE FROM t WHERE a = 3; INSERT INTO t VALUES (5, NULL, 'e')");
+    expect(await rows(s, 'SELECT * FROM t ORDER BY a')).toEqual([[1n, '2024-01-02 03:04:05', ''], [2n, null, ''], [4n, '2025-01-01 00:00:00', 'dd'], [5n, null, 'e']]);
+    expect(await rows(s, "SELECT a FROM t WHERE c = '2024-01-02 03:04:05'")).toEqual([[1n]]);
+    const def = await readDef(kv, 't');
+    expect(def.columns.map((c) => [c.name, c.slot])).toEqual([['a', 0], ['c', 2], ['d', 3]]);
+    expect(await expectIndexMatchesRows(kv, def, def.indexes[0]!)).toBe(4);
+    // A MODIFY rewrites every row in one transaction; columns keep their slots.
+    await run(s, 'ALTER TABLE t MODIFY d VARCHAR(10) NOT NULL');
+    const modified = await readDef(kv, 't');
+    expect([modified.slotCount, modified.columns.map((c) => [c.name, c.slot, c.type])]).toEqual([4, [['a', 0, def.columns[0]!.type], ['c', 2, def.columns[1]!.type], ['d', 3, { kind: 'string', maxChars: 10, variant: 'varchar' }]]]);
+    await run(s, "INSERT INTO t VALUES (6, NULL, 'longer')");
+    expect(await rows(s, 'SELECT * FROM t ORDER BY a')).toEqual([[1n, '2024-01-02 03:04:05', ''], [2n, null, ''], [4n, '2025-01-01 00:00:00', 'dd'], [5n, null, 'e'], [6n, null, 'longer']]);
+  });
+});

@@ -1,0 +1,309 @@
+/**
+ * Online ALTER TABLE, F1 / TiDB style: ADD/DROP INDEX, ADD UNIQUE, ADD/DROP COLUMN (and
+ * CREATE/DROP INDEX) run as a job of short steps while other sessions keep reading and writing the table. Each
+ * step is its own DDL commit that changes the stored TableDef and bumps the schema version
+ * (plan-cache.ts); before a step commits, every transaction that began before the previous
+ * step has ended (schema-sync.ts), so at most two adjacent states are ever in use.
+ *
+ *   add phase   (when the ALTER adds columns or indexes)
+ *     1. new columns write-only, new indexes delete-only      (TableDef.pending, 'add')
+ *     2. new indexes write-only; backfill them in batches     (backfill.ts)
+ *   final       3. the new definition public — columns, indexes, name — in one commit; what it
+ *                  drops goes write-only                        (TableDef.pending, 'drop')
+ *   retire      (what is pending goes away: the drop phase, or the rollback of a failed add)
+ *     4. pending indexes delete-only
+ *     5. pending columns and indexes gone; their entries and stored values become garbage
+ *     6. garbage deleted in batches, then the pending part removed
+ *
+ * Queries never read a pending index or see a pending column; writers store pending columns
+ * and maintain write-only indexes (and delete from delete-only ones): table-access.ts,
+ * row-layout.ts. ADD COLUMN never rewrites rows: old rows read the new column as its fill
+ * value; DROP COLUMN leaves the old values in their slot until step 6 sets them to NULL.
+ *
+ * Until step 3 nothing is visible, so a failure (1062 on a UNIQUE backfill, a conflict, a
+ * timeout) rolls the job back through steps 4–6 and leaves the table as it was. A job that
+ * dies (process crash) leaves its pending part in the catalog: the table stays usable (the
+ * pending index is never read; writers keep maintaining it) and the next ALTER on the table,
+ * or SqlEngine.init, retires it — an unfinished add is rolled back, an unfinished drop finished.
+ *
+ * Still in one transaction (alter-table.ts), after any pending part is retired: MODIFY/CHANGE
+ * COLUMN (a type conversion may fail on any row: an online MODIFY needs a shadow column written
+ * by both layouts and a batched copy — not built yet), RENAME TO and FOREIGN KEY actions, and
+ * any ALTER of a table with foreign keys (foreign-key-guards.ts keeps both sides of a key right
+ * inside that transaction).
+ */
+import { SqlError } from '../../src/base/errors.js';
+import type { Timestamp } from '../../src/base/ids.js';
+import type { TxnKv } from '../../src/txn/txn-kv.js';
+import type { AlterAction, Statement } from '../ast/statement.js';
+import { getTable, listDatabases, listTables, putTable, type PendingSchemaChange, type TableDef } from '../catalog.js';
+import type { StatementResult } from '../session-api.js';
+import type { JobStatus, SchemaSync } from '../schema-sync.js';
+import { alterTable } from './alter-table.js';
+import { planAlter, onlineActionKinds, type AlterPlan } from './alter-plan.js';
+import { backfillIndexes, clearSlots, deleteIndexEntries, JobDied, type JobTable } from './backfill.js';
+import { databaseOf } from './ddl.js';
+import type { CompileEnv } from './plan-types.js';
+
+/** What a job needs from the engine. */
+export interface OnlineDdlHost {
+  readonly kv: TxnKv;
+  readonly sync: SchemaSync;
+  /** Drops cached definitions: before a step commits (null) and after it (its commit timestamp). */
+  invalidateSchema(commitTs: Timestamp | null): void;
+}
+
+/** A schema statement's result and its last commit timestamp. */
+export interface DdlOutcome {
+  readonly result: StatementResult;
+  readonly commitTs: Timestamp | null;
+}
+
+const alterOk: StatementResult = { kind: 'ok', affectedRows: 0n, lastInsertId: 0n, info: 'Records: 0  Duplicates: 0  Warnings: 0', warningCount: 0 };
+const indexOk: StatementResult = { kind: 'ok', affectedRows: 0n, lastInsertId: 0n, info: '', warningCount: 0 };
+
+/**
+ * Runs ALTER TABLE, CREATE INDEX and DROP INDEX; waits for a job on the table of DROP TABLE
+ * and TRUNCATE (then returns undefined: the caller runs them). Undefined for other statements.
+ */
+export async function runTableDdl(stmt: Statement, host: OnlineDdlHost, database: string | null, env: CompileEnv): Promise<DdlOutcome | undefined> {
+  switch (stmt.kind) {
+    case 'alterTable':
+      return alterTableJob(host, { db: databaseOf(stmt.table, database), name: stmt.table.name }, stmt.actions, env, alterOk);
+    case 'createIndex':
+      return alterTableJob(host, { db: databaseOf(stmt.table, database), name: stmt.table.name }, [{ kind: 'addIndex', index: stmt.index }], env, indexOk);
+    case 'dropIndex':
+      return alterTableJob(host, { db: databaseOf(stmt.table, database), name: stmt.table.name }, [{ kind: 'dropIndex', name: stmt.name }], env, indexOk);
+    case 'dropTable':
+      for (const t of stmt.tables) await host.sync.waitForJob(databaseOf(t, database), t.name);
+      return undefined;
+    case 'truncate':
+      await host.sync.waitForJob(databaseOf(stmt.table, database), stmt.table.name);
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+async function readTable(kv: TxnKv, db: string, name: string): Promise<TableDef> {
+  const txn = kv.begin({ readOnly: true });
+  try {
+    const def = await getTable(txn, db, name);
+    if (def === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${name}' doesn't exist`);
+    return def;
+  } finally {
+    txn.rollback();
+  }
+}
+
+async function alterTableJob(host: OnlineDdlHost, name: { db: string; name: string }, actions: readonly AlterAction[], env: CompileEnv, ok: StatementResult): Promise<DdlOutcome> {
+  const found = await readTable(host.kv, name.db, name.name);
+  const status = await host.sync.startJob(name.db, name.name, found.id);
+  const table: JobTable = { ...name, id: found.id };
+  try {
+    const def = await readTable(host.kv, table.db, table.name);
+    if (def.pending !== undefined) await retire(host, table, status);
+    // Foreign keys follow renames and guard drops inside one transaction (foreign-key-guards.ts).
+    const online = actions.every((a) => onlineActionKinds.has(a.kind)) && (def.foreignKeys ?? []).length === 0 && (def.referencedBy ?? []).length === 0;
+    if (!online) return { result: ok, commitTs: await oneTransaction(host, table, actions, env) };
+    return { result: ok, commitTs: await runPlan(host, table, status, actions, env) };
+  } finally {
+    host.sync.endJob(status);
+  }
+}
+
+/** MODIFY/CHANGE COLUMN and others: the whole ALTER in one transaction (alter-table.ts). */
+async function oneTransaction(host: OnlineDdlHost, table: JobTable, actions: readonly AlterAction[], env: CompileEnv): Promise<Timestamp> {
+  const txn = host.kv.begin();
+  try {
+    await alterTable({ kind: 'alterTable', table: { db: table.db, name: table.name }, actions }, txn, table.db, env);
+    host.invalidateSchema(null);
+    const { commitTs } = await txn.commit();
+    host.invalidateSchema(commitTs);
+    return commitTs;
+  } finally {
+    if (!txn.finished) txn.rollback();
+  }
+}
+
+/** Steps 1–3 (and the drop phase after them); rolls back a failed add phase. */
+async function runPlan(host: OnlineDdlHost, table: JobTable, status: JobStatus, actions: readonly AlterAction[], env: CompileEnv): Promise<Timestamp> {
+  const plan = planAlter(await withReadTxn(host.kv, (txn) => readTableIn(txn, table)), actions, env);
+  if (plan.addedColumns.length > 0 || plan.addedIndexes.length > 0) {
+    try {
+      await addPhase(host, table, status, plan);
+    } catch (e) {
+      if (!(e instanceof JobDied)) await rollBack(host, table, status);
+      throw e instanceof JobDied ? new SqlError('QUERY_INTERRUPTED', 'Query execution was interrupted') : e;
+    }
+  }
+  status.phase = 'public';
+  let commitTs: Timestamp;
+  try {
+    ({ commitTs } = await commitStep(host, table, (cur) => publicDef(cur, plan)));
+  } catch (e) {
+    await rollBack(host, table, status);
+    throw e;
+  }
+  try {
+    await retire(host, table, status);
+  } catch (e) {
+    // The ALTER is committed and visible; what is left of the drop is finished by the next
+    // ALTER on this table or at startup.
+    env.session.warn?.('Warning', e instanceof SqlError ? e.errno : 1815, `ALTER TABLE committed; dropping the old parts was left for later: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return commitTs;
+}
+
+async function rollBack(host: OnlineDdlHost, table: JobTable, status: JobStatus): Promise<void> {
+  try {
+    await retire(host, table, status);
+  } catch {
+    // Left pending (never read by queries): the next ALTER on the table or startup retires it.
+  }
+}
+
+/** Steps 1 and 2 and the backfill. */
+async function addPhase(host: OnlineDdlHost, table: JobTable, status: JobStatus, plan: AlterPlan): Promise<void> {
+  status.phase = 'deleteOnly';
+  await commitStep(host, table, (cur) => ({
+    ...cur,
+    columns: plan.base.columns,
+    ...(plan.base.slotCount === undefined ? {} : { slotCount: plan.base.slotCount }),
+    nextIndexId: plan.target.nextIndexId,
+    pending: {
+      direction: 'add', columns: plan.addedColumns, indexes: plan.addedIndexes.map((ix) => ({ ...ix, state: 'deleteOnly' as const })),
+      garbageIndexIds: [], garbageSlots: [], restoreNextIndexId: cur.nextIndexId,
+    },
+  }));
+  if (plan.addedIndexes.length === 0) return;
+  status.phase = 'writeOnly';
+  await commitStep(host, table, (cur) => withPending(cur, { indexes: pendingOf(cur).indexes.map((ix) => ({ ...ix, state: 'writeOnly' as const })) }));
+  // Every writer now maintains the new indexes: what the backfill does not see, they write.
+  await host.sync.waitForOlder(host.sync.lastStepBarrier);
+  status.phase = 'backfill';
+  await backfillIndexes(host, table, plan.addedIndexes.map((ix) => ix.id), status);
+}
+
+/** Step 3: the target definition, and what it drops write-only. */
+function publicDef(cur: TableDef, plan: AlterPlan): TableDef {
+  const { pending: _pending, ...rest } = cur;
+  const target = plan.target;
+  const next: TableDef = {
+    ...rest,
+    columns: target.columns, primaryKey: target.primaryKey, indexes: target.indexes, nextIndexId: target.nextIndexId,
+    ...(target.slotCount === undefined ? {} : { slotCount: target.slotCount }),
+  };
+  if (plan.droppedColumns.length === 0 && plan.droppedIndexes.length === 0) return next;
+  return {
+    ...next,
+    pending: {
+      direction: 'drop', columns: plan.droppedColumns, indexes: plan.droppedIndexes.map((ix) => ({ ...ix, state: 'writeOnly' as const })),
+      garbageIndexIds: [], garbageSlots: [],
+    },
+  };
+}
+
+/** Steps 4–6: drives a pending part to its end (finishes a drop, rolls back an add). */
+export async function retire(host: OnlineDdlHost, table: JobTable, status: JobStatus): Promise<void> {
+  status.phase = 'rollback';
+  let def = await readTable(host.kv, table.db, table.name);
+  const pending = def.pending;
+  if (pending === undefined) return;
+  if (pending.direction === 'drop') status.phase = 'dropping';
+  if (pending.indexes.some((ix) => ix.state === 'writeOnly')) {
+    def = (await commitStep(host, table, (cur) => withPending(cur, { indexes: pendingOf(cur).indexes.map((ix) => ({ ...ix, state: 'deleteOnly' as const })) }))).def;
+  }
+  if (pending.indexes.length > 0 || pending.columns.length > 0) {
+    def = (await commitStep(host, table, (cur) => {
+      const p = pendingOf(cur);
+      return withPending(cur, {
+        columns: [], indexes: [],
+        garbageIndexIds: [...p.garbageIndexIds, ...p.indexes.map((ix) => ix.id)],
+        garbageSlots: [...p.garbageSlots, ...(p.direction === 'drop' ? p.columns.map((c) => c.slot!) : [])],
+      });
+    })).def;
+    // Writers that still stored the columns or wrote the indexes are gone before the cleanup.
+    await host.sync.waitForOlder(host.sync.lastStepBarrier);
+  }
+  status.phase = 'cleanup';
+  const garbage = pendingOf(def);
+  await deleteIndexEntries(host, table, garbage.garbageIndexIds);
+  await clearSlots(host, table, garbage.garbageSlots);
+  await commitStep(host, table, (cur) => {
+    const { pending: p, ...rest } = cur;
+    return p?.restoreNextIndexId === undefined ? rest : { ...rest, nextIndexId: p.restoreNextIndexId };
+  });
+}
+
+function pendingOf(def: TableDef): PendingSchemaChange {
+  if (def.pending === undefined) throw new SqlError('INTERNAL', `the schema change of ${def.db}.${def.name} vanished`);
+  return def.pending;
+}
+
+function withPending(def: TableDef, change: Partial<PendingSchemaChange>): TableDef {
+  return { ...def, pending: { ...pendingOf(def), ...change } };
+}
+
+async function withReadTxn<T>(kv: TxnKv, body: (txn: ReturnType<TxnKv['begin']>) => Promise<T>): Promise<T> {
+  const txn = kv.begin({ readOnly: true });
+  try {
+    return await body(txn);
+  } finally {
+    txn.rollback();
+  }
+}
+
+async function readTableIn(txn: ReturnType<TxnKv['begin']>, table: JobTable): Promise<TableDef> {
+  const def = await getTable(txn, table.db, table.name);
+  if (def === undefined || def.id !== table.id) throw new SqlError('NO_SUCH_TABLE', `Table '${table.db}.${table.name}' doesn't exist`);
+  return def;
+}
+
+/**
+ * One schema state step: waits until no transaction older than the previous step is open,
+ * then writes `change(current definition)` in its own commit, with the plan cache invalidated
+ * around it. The change applies to the definition as it is now (another table's FOREIGN KEY
+ * may have changed it between steps).
+ */
+async function commitStep(host: OnlineDdlHost, table: JobTable, change: (cur: TableDef) => TableDef): Promise<{ def: TableDef; commitTs: Timestamp }> {
+  await host.sync.waitForOlder(host.sync.lastStepBarrier);
+  const txn = host.kv.begin();
+  try {
+    const next = change(await readTableIn(txn, table));
+    putTable(txn, next);
+    host.invalidateSchema(null);
+    const { commitTs } = await txn.commit();
+    host.invalidateSchema(commitTs);
+    host.sync.noteStep();
+    return { def: next, commitTs };
+  } finally {
+    if (!txn.finished) txn.rollback();
+  }
+}
+
+/**
+ * Retires what jobs left unfinished (a crash): run once at startup, before any session.
+ * A table whose pending part cannot be retired now stays usable and is retried by its next ALTER.
+ */
+export async function resumeSchemaChanges(host: OnlineDdlHost): Promise<{ readonly retired: string[]; readonly failed: { readonly table: string; readonly error: unknown }[] }> {
+  const left = await withReadTxn(host.kv, async (txn) => {
+    const out: TableDef[] = [];
+    for (const db of await listDatabases(txn)) for (const t of await listTables(txn, db.name)) if (t.pending !== undefined) out.push(t);
+    return out;
+  });
+  const retired: string[] = [];
+  const failed: { table: string; error: unknown }[] = [];
+  for (const def of left) {
+    const status = await host.sync.startJob(def.db, def.name, def.id);
+    try {
+      await retire(host, { db: def.db, name: def.name, id: def.id }, status);
+      retired.push(`${def.db}.${def.name}`);
+    } catch (error) {
+      failed.push({ table: `${def.db}.${def.name}`, error });
+    } finally {
+      host.sync.endJob(status);
+    }
+  }
+  return { retired, failed };
+}
