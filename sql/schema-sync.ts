@@ -15,7 +15,7 @@
 import { SqlError } from '../src/base/errors.js';
 import { limits } from '../src/base/limits.js';
 import type { Timestamp } from '../src/base/ids.js';
-import type { BeginOptions, KeyRange, KvPair, ScanOptions, Txn, TxnKv } from '../src/txn/txn-kv.js';
+import type { BeginOptions, KeyRange, KvPair, LockMode, ScanOptions, Txn, TxnKv } from '../src/txn/txn-kv.js';
 
 /** Knobs of online schema changes (SqlEngineOptions.onlineDdl). */
 export interface OnlineDdlOptions {
@@ -213,8 +213,8 @@ class TrackedTxn implements Txn {
     this.inner.delete(key);
   }
 
-  lock(key: Uint8Array): Promise<void> {
-    return this.inner.lock(key);
+  lock(key: Uint8Array, mode?: LockMode): Promise<void> {
+    return this.inner.lock(key, mode);
   }
 
   async commit(): Promise<{ readonly commitTs: Timestamp }> {

@@ -4,7 +4,7 @@
  * inside BEGIN … COMMIT therefore leaves none of them behind, as in InnoDB.
  */
 import { assert } from '../src/base/assert.js';
-import type { KeyRange, KvPair, ScanOptions, Txn } from '../src/txn/txn-kv.js';
+import type { KeyRange, KvPair, LockMode, ScanOptions, Txn } from '../src/txn/txn-kv.js';
 import { compareBytes } from '../storage/key-codec.js';
 
 const hex = (k: Uint8Array): string => Buffer.from(k).toString('hex');
@@ -67,8 +67,8 @@ export class StatementTxn implements Txn {
     this.writes.set(hex(key), { key: key.slice(), value: null });
   }
 
-  lock(key: Uint8Array): Promise<void> {
-    return this.inner.lock(key);
+  lock(key: Uint8Array, mode?: LockMode): Promise<void> {
+    return this.inner.lock(key, mode);
   }
 
   /** Moves the statement's writes into the transaction. */

@@ -3,7 +3,9 @@
  * texts, CASCADE and SET NULL down a three-level chain, self-referencing tables, InnoDB's
  * cascade depth limit (3008), foreign_key_checks = 0, REPLACE / ON DUPLICATE KEY UPDATE /
  * INSERT IGNORE, statement atomicity in and out of explicit transactions, the parent row lock
- * against a concurrent delete, and that parent and child lookups read an index range, never a
+ * against a concurrent delete, the key-share lock against a parent delete whose snapshot missed
+ * a child (1213, or 1451 / a cascade after the autocommit retry; concurrent children of one
+ * parent still commit), and that parent and child lookups read an index range, never a
  * whole table (a recording TxnKv sees every scan). A fast-check property runs random
  * statement sequences on a parent/child pair and finds no orphan (an anti-join) after any
  * statement, and a failed statement changes nothing.
@@ -207,10 +209,68 @@ describe('concurrency', () => {
     await run(s, 'ROLLBACK');
     expect(await count(s, 'c')).toBe(0n);
   });
+
+  const orphans = async (s: SqlSession): Promise<readonly (readonly unknown[])[]> => rows(s, 'SELECT COUNT(*) FROM c LEFT JOIN p ON c.pid = p.id WHERE c.pid IS NOT NULL AND p.id IS NULL');
+
+  it('a parent DELETE whose snapshot misses a child committed under the parent lock fails (1213), no orphan', async () => {
+    const { s, engine } = await session();
+    await run(s, 'CREATE TABLE p (id INT PRIMARY KEY)');
+    await run(s, 'CREATE TABLE c (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES p (id))');
+    await run(s, 'INSERT INTO p VALUES (1), (2)');
+    const other = await engine.openSession({ user: 'root', database: 'd', connectionId: 8 });
+    await run(other, 'BEGIN');
+    expect(await count(other, 'c')).toBe(0n);
+    // The child's parent lock leaves no version on p(1); its commit is newer than other's snapshot.
+    await run(s, 'INSERT INTO c VALUES (10, 1)');
+    expect(await errnoOf(other, 'DELETE FROM p WHERE id = 1')).toBe(1213);
+    await run(other, 'ROLLBACK');
+    expect(await orphans(s)).toEqual([[0n]]);
+    expect(await rows(s, 'SELECT id FROM p ORDER BY id')).toEqual([[1n], [2n]]);
+    // A snapshot taken after the child sees it: 1451, as without the race.
+    expect(await errnoOf(other, 'DELETE FROM p WHERE id = 1')).toBe(1451);
+  });
+
+  it('children of one parent inserted by two open transactions both commit', async () => {
+    const { s, engine } = await session();
+    await run(s, 'CREATE TABLE p (id INT PRIMARY KEY)');
+    await run(s, 'CREATE TABLE c (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES p (id))');
+    await run(s, 'INSERT INTO p VALUES (1)');
+    const other = await engine.openSession({ user: 'root', database: 'd', connectionId: 8 });
+    await run(s, 'BEGIN');
+    await run(other, 'BEGIN');
+    await run(s, 'INSERT INTO c VALUES (10, 1)');
+    const otherInserts = errnoOf(other, 'INSERT INTO c VALUES (11, 1)'); // waits for the parent lock
+    await run(s, 'COMMIT');
+    expect(await otherInserts).toBeUndefined();
+    await run(other, 'COMMIT');
+    expect(await rows(s, 'SELECT id, pid FROM c ORDER BY id')).toEqual([[10n, 1n], [11n, 1n]]);
+  });
+
+  it.each([
+    ['RESTRICT', 1451, [[1n]], [[10n, 1n]]],
+    ['CASCADE', undefined, [], []],
+  ] as const)('an autocommit parent DELETE (ON DELETE %s) that raced a child insert retries and sees the child', async (action, errno, parents, children) => {
+    let gate: ReturnType<typeof gatedKv> | undefined;
+    const { s, engine } = await engineOver((inner) => (gate = gatedKv(inner)).kv);
+    await run(s, 'CREATE TABLE p (id INT PRIMARY KEY)');
+    await run(s, `CREATE TABLE c (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES p (id) ON DELETE ${action})`);
+    await run(s, 'INSERT INTO p VALUES (1)');
+    const other = await engine.openSession({ user: 'root', database: 'd', connectionId: 8 });
+    // The DELETE takes its snapshot and stops before locking p(1); the child insert commits meanwhile.
+    const held = gate!.holdNextLock();
+    const deleting = errnoOf(other, 'DELETE FROM p WHERE id = 1');
+    await held.reached;
+    await run(s, 'INSERT INTO c VALUES (10, 1)');
+    held.release();
+    expect(await deleting).toBe(errno);
+    expect(await rows(s, 'SELECT id FROM p')).toEqual(parents);
+    expect(await rows(s, 'SELECT id, pid FROM c')).toEqual(children);
+    expect(await orphans(s)).toEqual([[0n]]);
+  });
 });
 
-/** A TxnKv that records the range of every scan its transactions make. */
-function recordingKv(inner: TxnKv, scans: KeyRange[]): TxnKv {
+/** A TxnKv whose transactions report every scan and may hold a lock call back before making it. */
+function interceptedKv(inner: TxnKv, hooks: { readonly onScan?: (range: KeyRange) => void; readonly beforeLock?: () => Promise<void> }): TxnKv {
   return {
     begin(options?: BeginOptions): Txn {
       const txn = inner.begin(options);
@@ -220,12 +280,15 @@ function recordingKv(inner: TxnKv, scans: KeyRange[]): TxnKv {
         get: (key) => txn.get(key),
         batchGet: (keys) => txn.batchGet(keys),
         scan(range: KeyRange, opts?: ScanOptions): AsyncIterable<KvPair> {
-          scans.push(range);
+          hooks.onScan?.(range);
           return txn.scan(range, opts);
         },
         put: (key, value) => txn.put(key, value),
         delete: (key) => txn.delete(key),
-        lock: (key) => txn.lock(key),
+        lock: async (key, mode) => {
+          await hooks.beforeLock?.();
+          return txn.lock(key, mode);
+        },
         commit: () => txn.commit(),
         rollback: () => txn.rollback(),
       };
@@ -233,19 +296,54 @@ function recordingKv(inner: TxnKv, scans: KeyRange[]): TxnKv {
   };
 }
 
+/** A TxnKv that records the range of every scan its transactions make. */
+function recordingKv(inner: TxnKv, scans: KeyRange[]): TxnKv {
+  return interceptedKv(inner, { onScan: (range) => scans.push(range) });
+}
+
+/**
+ * A TxnKv with a gate: once armed, the next lock call (whichever transaction makes it) waits
+ * until released, so a statement can be paused after its snapshot and before its row lock.
+ */
+function gatedKv(inner: TxnKv): { kv: TxnKv; holdNextLock: () => { reached: Promise<void>; release: () => void } } {
+  let armed: { reach: () => void; released: Promise<void> } | null = null;
+  const beforeLock = async (): Promise<void> => {
+    const gate = armed;
+    if (gate === null) return;
+    armed = null;
+    gate.reach();
+    await gate.released;
+  };
+  const holdNextLock = (): { reached: Promise<void>; release: () => void } => {
+    let reach = (): void => {};
+    let release = (): void => {};
+    const reached = new Promise<void>((resolve) => (reach = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    armed = { reach, released };
+    return { reached, release };
+  };
+  return { kv: interceptedKv(inner, { beforeLock }), holdNextLock };
+}
+
+/** An engine over `wrap` of a fresh LocalTxnKv, with database `d` and one session in it. */
+async function engineOver(wrap: (kv: TxnKv) => TxnKv): Promise<{ s: SqlSession; engine: SqlEngine; kv: TxnKv }> {
+  let ms = 1_700_000_000_000;
+  const clock = { nowMs: () => ms++, monotonicMs: () => ms };
+  const store = createMemoryMvccStore();
+  const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const kv = wrap(new LocalTxnKv(store, new TimestampOracle(clock, timestamp(store.maxCommitTs()))));
+  const engine = new SqlEngine({ kv, clock, logger: quiet });
+  await engine.init();
+  const s = await engine.openSession({ user: 'root', database: null, connectionId: 1 });
+  await run(s, 'CREATE DATABASE d');
+  await s.useDatabase('d');
+  return { s, engine, kv };
+}
+
 describe('lookups', () => {
   it('read the parent and the children through an index range, never a whole table', async () => {
-    let ms = 1_700_000_000_000;
-    const clock = { nowMs: () => ms++, monotonicMs: () => ms };
-    const store = createMemoryMvccStore();
     const scans: KeyRange[] = [];
-    const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-    const kv = recordingKv(new LocalTxnKv(store, new TimestampOracle(clock, timestamp(store.maxCommitTs()))), scans);
-    const engine = new SqlEngine({ kv, clock, logger: quiet });
-    await engine.init();
-    const s = await engine.openSession({ user: 'root', database: null, connectionId: 1 });
-    await run(s, 'CREATE DATABASE d');
-    await s.useDatabase('d');
+    const { s, kv } = await engineOver((inner) => recordingKv(inner, scans));
     await run(s, 'CREATE TABLE p (id INT PRIMARY KEY, code INT, KEY (code))');
     await run(s, 'CREATE TABLE c (id INT PRIMARY KEY, pid INT, code INT, FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE, FOREIGN KEY (code) REFERENCES p (code))');
     await run(s, `INSERT INTO p VALUES ${Array.from({ length: 50 }, (_, i) => `(${i}, ${i})`).join(', ')}`);

@@ -7,20 +7,26 @@
  *   self-referencing row against the table as it is after the write).
  * - Child side: a written row whose key has no NULL must find its parent through an index of
  *   the parent (a point get or a one-row range read, never a scan of the table), else 1452.
- *   The parent row is locked, as InnoDB locks it: a parent deleted by a transaction that
- *   committed after this one's snapshot fails the lock with 1213 instead of leaving an orphan.
+ *   The parent row is locked, as InnoDB locks it, in `keyShare` mode (txn-kv.ts; PostgreSQL's
+ *   FOR KEY SHARE): a parent deleted by a transaction that committed after this one's snapshot
+ *   fails the lock with 1213 instead of leaving an orphan, while children of one parent
+ *   inserted one after another all commit.
  * - Parent side: a deleted row, or one whose referenced columns changed, finds its children
  *   through the child's index; RESTRICT, NO ACTION and SET DEFAULT refuse (1451), CASCADE and
  *   SET NULL change the children and recurse, at most `foreignKeyCascadeDepthMax` deep (3008).
  *   Referencing keys are taken one after another in InnoDB's order (`db/name`), each cascade
  *   done before the next key looks. A cascaded update into a table that an update further up
  *   the chain is changing is 1451 (InnoDB "plays safe": no self-referencing ON UPDATE CASCADE).
+ * - Parent side, concurrently: a parent writer reads the children at its snapshot, so it would
+ *   miss a child whose transaction locked the parent row first and committed after that
+ *   snapshot. So the key-share lock leaves a touch on the parent row key when it commits, and
+ *   every parent writer locks the row exclusively (`lockAndReadCurrent`) or at least writes
+ *   its key (`deleteRow`, `updateRow`): either fails with 1213 on a touch newer than its
+ *   snapshot. An autocommit statement retries with a fresh snapshot and sees the child (1451
+ *   or a cascade); an explicit transaction gets the 1213. A parent update of other columns
+ *   conflicts too (unlike PostgreSQL's FOR NO KEY UPDATE): rare, and retried the same way.
  * - Every read and write goes through the statement's transaction, so checks see the
  *   statement's own earlier writes; a failed statement leaves nothing (statement-txn.ts).
- * - Not closed yet: a parent DELETE whose child was inserted by a transaction that locked the
- *   parent row first and committed after the DELETE's snapshot does not see that child (the
- *   children are read at the snapshot; TxnKv has no current-read scan and a committed lock
- *   leaves no version to conflict with, as a Percolator lock record would).
  *
  * The definitions of every table a statement may reach are collected while it compiles
  * (`ForeignKeyEnforcer.forStatement`), so the session loads them before anything is written.
@@ -221,8 +227,9 @@ export class ForeignKeyEnforcer {
     const parts = values.map((v, k) => keyPart(v, parent.columns[referenced[k]!]!.type));
     const found = await findRowKey(txn, parent, index, parts);
     if (found === undefined) throw noReferencedRowError(fk, def);
-    // Lock the parent row as InnoDB does, then read it current: it must still have the key.
-    await txn.lock(found);
+    // Lock the parent row as InnoDB does (key-share: children of one parent do not fail each
+    // other), then read it current: it must still have the key.
+    await txn.lock(found, 'keyShare');
     const bytes = await txn.get(found);
     const current = bytes === undefined ? null : padRow(parent, decodeRow(bytes));
     if (current === null || !sameKey(referenced.map((p, k) => keyPart(current[p] ?? null, parent.columns[referenced[k]!]!.type)), parts)) throw noReferencedRowError(fk, def);

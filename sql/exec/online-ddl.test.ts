@@ -57,7 +57,7 @@ function withSlowReads(kv: TxnKv, random: SeededRandom): TxnKv {
         scan: (range, options2) => txn.scan(range, options2),
         put: (key, value) => txn.put(key, value),
         delete: (key) => txn.delete(key),
-        lock: async (key) => { await pause(); return txn.lock(key); },
+        lock: async (key, mode) => { await pause(); return txn.lock(key, mode); },
         commit: () => txn.commit(),
         rollback: () => txn.rollback(),
       };

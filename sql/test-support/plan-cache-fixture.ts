@@ -3,7 +3,7 @@ import { timestamp } from '../../src/base/ids.js';
 import type { Logger } from '../../src/base/logger.js';
 import { TimestampOracle } from '../../src/meta/timestamp-oracle.js';
 import { LocalTxnKv } from '../../src/txn/local-txn-kv.js';
-import type { KeyRange, ScanOptions, Txn, TxnKv, BeginOptions, KvPair } from '../../src/txn/txn-kv.js';
+import type { KeyRange, ScanOptions, Txn, TxnKv, BeginOptions, KvPair, LockMode } from '../../src/txn/txn-kv.js';
 import { createMemoryMvccStore } from '../../storage/memory-mvcc-store.js';
 import type { SqlSession } from '../session-api.js';
 import { SqlEngine } from '../sql-engine.js';
@@ -37,7 +37,7 @@ class CountingTxnKv implements TxnKv {
       scan: (range: KeyRange, o?: ScanOptions): AsyncIterable<KvPair> => { reads.scans++; return counted(txn.scan(range, o), reads); },
       put: (k: Uint8Array, v: Uint8Array) => txn.put(k, v),
       delete: (k: Uint8Array) => txn.delete(k),
-      lock: (k: Uint8Array) => txn.lock(k),
+      lock: (k: Uint8Array, mode?: LockMode) => txn.lock(k, mode),
       commit: () => txn.commit(),
       rollback: () => txn.rollback(),
     };

@@ -10,6 +10,11 @@
  * - A key written or locked by this transaction and committed by another after `startTs` is a
  *   write-write conflict: the commit (or the lock, once granted) fails with a retryable error
  *   (errno 1213). Row locks make a second writer wait for the first (lock-table.ts).
+ * - A `keyShare` lock (a child's FOREIGN KEY check on its parent row) leaves no version, so its
+ *   commit records a key-share touch of the key instead: an exclusive lock on that key, or a
+ *   commit writing it, by a transaction whose snapshot is older than the touch fails with 1213.
+ *   That transaction's snapshot misses the child the touching commit wrote (a parent DELETE
+ *   scanning for children would leave an orphan); the autocommit retry sees it.
  */
 import { assert } from '../base/assert.js';
 import { RetryableTxnError, SqlError } from '../base/errors.js';
@@ -17,7 +22,7 @@ import type { Timestamp } from '../base/ids.js';
 import type { MvccStore, Write } from '../../storage/engine.js';
 import { compareBytes } from '../../storage/key-codec.js';
 import type { TimestampOracle } from '../meta/timestamp-oracle.js';
-import type { BeginOptions, IsolationLevel, KeyRange, KvPair, ScanOptions, Txn, TxnKv } from './txn-kv.js';
+import type { BeginOptions, IsolationLevel, KeyRange, KvPair, LockMode, ScanOptions, Txn, TxnKv } from './txn-kv.js';
 import { LockTable } from './lock-table.js';
 import { WriteBuffer } from './write-buffer.js';
 import { limits } from '../base/limits.js';
@@ -35,6 +40,17 @@ export interface LocalTxnKvOptions {
   readonly lockWaitTimeoutMs?: number;
 }
 
+/** A key a committing transaction locked, and how. */
+export interface LockedKey {
+  readonly key: Uint8Array;
+  readonly mode: LockMode;
+}
+
+/** Fewest key-share touches kept before a prune runs while transactions are open. */
+const keyShareTouchesPruneMin = 1024;
+
+const conflictMessage = 'Deadlock found when trying to get lock; try restarting transaction';
+
 /** The single-node transactional KV store. */
 export class LocalTxnKv implements TxnKv {
   // Invariant: visibleTs is the commit timestamp of the newest durable commit (or the store's max).
@@ -43,6 +59,16 @@ export class LocalTxnKv implements TxnKv {
   readonly locks: LockTable;
   /** Open transactions (lock owner → snapshot), for the GC safe point. */
   private readonly openSnapshots = new Map<number, Timestamp>();
+  /**
+   * Key-share touches: hex(key) → the newest commit of a transaction that held a `keyShare`
+   * lock on the key (and did not write it). Only touches newer than some snapshot matter, so
+   * those at or below the safe point go (`pruneKeyShareTouches`). Kept in memory only: after a
+   * restart every transaction starts at the store's newest commit, after every earlier commit,
+   * so no touch from before the restart can be newer than its snapshot.
+   */
+  private readonly keyShareTouches = new Map<string, Timestamp>();
+  /** Touch count at which a prune runs while transactions are open (doubles with what survives). */
+  private keyShareTouchesPruneAt = keyShareTouchesPruneMin;
 
   constructor(
     private readonly store: MvccStore,
@@ -64,6 +90,29 @@ export class LocalTxnKv implements TxnKv {
   finished(owner: number): void {
     this.openSnapshots.delete(owner);
     this.locks.releaseAll(owner);
+    const touches = this.keyShareTouches.size;
+    if (touches > 0 && (this.openSnapshots.size === 0 || touches >= this.keyShareTouchesPruneAt)) this.pruneKeyShareTouches();
+  }
+
+  /**
+   * True when a transaction holding a `keyShare` lock on `key` (hex) committed after `ts`:
+   * a reader at `ts` misses what it wrote under that lock (a child of this parent row).
+   */
+  keyShareTouchedAfter(hex: string, ts: Timestamp): boolean {
+    const touched = this.keyShareTouches.get(hex);
+    return touched !== undefined && touched > ts;
+  }
+
+  /** True when `key`, written or exclusively locked (not in `keyShared`), was touched after `startTs`. */
+  private touchConflicts(key: Uint8Array, startTs: Timestamp, keyShared: ReadonlySet<string>): boolean {
+    if (this.keyShareTouches.size === 0) return false; // the common case: no hex of every key
+    const hex = hexOf(key);
+    return !keyShared.has(hex) && this.keyShareTouchedAfter(hex, startTs);
+  }
+
+  /** Number of key-share touches kept (for tests: they stay bounded). */
+  get keyShareTouchCount(): number {
+    return this.keyShareTouches.size;
   }
 
   /**
@@ -74,6 +123,17 @@ export class LocalTxnKv implements TxnKv {
     let oldest = this.visibleTs;
     for (const ts of this.openSnapshots.values()) if (ts < oldest) oldest = ts;
     return oldest;
+  }
+
+  /**
+   * Drops the touches no open or future transaction can find newer than its snapshot (all
+   * start at or after the safe point). Runs when the last open transaction ends, or when the
+   * map has doubled since the last prune, so its cost per commit stays constant.
+   */
+  private pruneKeyShareTouches(): void {
+    const safePoint = this.safePointTs();
+    for (const [hex, ts] of this.keyShareTouches) if (ts <= safePoint) this.keyShareTouches.delete(hex);
+    this.keyShareTouchesPruneAt = Math.max(keyShareTouchesPruneMin, 2 * this.keyShareTouches.size);
   }
 
   /** The newest durable commit: what a locking (current) read sees. */
@@ -87,17 +147,21 @@ export class LocalTxnKv implements TxnKv {
    * awaited outside it, so many commits share one fsync (the store's group commit).
    * The store resolves commits in timestamp order, so `visibleTs` only moves forward.
    * A key conflicts when a commit newer than the version this transaction read (`readTsOf`:
-   * its snapshot, or the current version it read under a lock) touched it.
+   * its snapshot, or the current version it read under a lock) wrote it; a written or
+   * exclusively locked key also when a key-share touch is newer than `startTs`. Keys only
+   * key-share locked are touched at `commitTs`, in the same step, before their locks go.
    */
-  commit(startTs: Timestamp, writes: readonly Write[], readTsOf: (key: Uint8Array) => Timestamp, lockedKeys: readonly Uint8Array[]): Promise<Timestamp> {
-    for (const key of [...writes.map((w) => w.key), ...lockedKeys]) {
+  commit(startTs: Timestamp, writes: readonly Write[], readTsOf: (key: Uint8Array) => Timestamp, locked: readonly LockedKey[]): Promise<Timestamp> {
+    const keyShared = keySharedOnly(writes, locked);
+    for (const key of [...writes.map((w) => w.key), ...locked.map((l) => l.key)]) {
       const latest = this.store.latestCommitTs(key); // includes commits not yet durable
-      if (latest !== undefined && latest > readTsOf(key)) {
-        return Promise.reject(new RetryableTxnError('Deadlock found when trying to get lock; try restarting transaction'));
+      if ((latest !== undefined && latest > readTsOf(key)) || this.touchConflicts(key, startTs, keyShared)) {
+        return Promise.reject(new RetryableTxnError(conflictMessage));
       }
     }
     const commitTs = this.oracle.next();
     assert(commitTs > this.visibleTs, 'commit timestamp must exceed every visible commit');
+    for (const hex of keyShared) this.keyShareTouches.set(hex, commitTs);
     if (this.options.testOnlyAckBeforeDurable === true) {
       // Planted bug for the Jepsen harness: acknowledge now and write 200 ms later, so a
       // kill -9 in between loses an acknowledged commit. Never enabled outside tests.
@@ -119,10 +183,25 @@ export class LocalTxnKv implements TxnKv {
   }
 }
 
+/** Keys (hex) locked in `keyShare` mode and not written: what a commit touches. */
+function keySharedOnly(writes: readonly Write[], locked: readonly LockedKey[]): Set<string> {
+  const out = new Set(locked.filter((l) => l.mode === 'keyShare').map((l) => hexOf(l.key)));
+  if (out.size > 0) for (const w of writes) out.delete(hexOf(w.key));
+  return out;
+}
+
+/** A key this transaction locked: how, and the timestamp it reads the key at. */
+interface HeldLock {
+  readonly key: Uint8Array;
+  /** Its snapshot, or a current read under READ COMMITTED. */
+  readonly ts: Timestamp;
+  mode: LockMode;
+}
+
 class LocalTxn implements Txn {
   private readonly writes = new WriteBuffer();
-  /** Locked keys (hex) → the timestamp this transaction reads them at (its snapshot, or a current read under READ COMMITTED). */
-  private readonly lockReadTs = new Map<string, { readonly key: Uint8Array; readonly ts: Timestamp }>();
+  /** Locked keys (hex) → how they are held and read. */
+  private readonly held = new Map<string, HeldLock>();
   finished = false;
 
   constructor(
@@ -174,8 +253,12 @@ class LocalTxn implements Txn {
   }
 
   /**
-   * Waits for the exclusive lock on `key` (1205 on timeout, 1213 on deadlock), so a second
-   * writer of a row waits for the first instead of racing it.
+   * Waits for the lock on `key` (1205 on timeout, 1213 on deadlock), so a second writer of a
+   * row waits for the first instead of racing it. Both modes wait in the one exclusive lock
+   * table (so children of one parent inserted concurrently serialize); they differ in what
+   * fails them (txn-kv.ts): an exclusive lock also fails (1213) when a `keyShare` holder
+   * committed after this transaction's snapshot — under READ COMMITTED too, since scans (a
+   * parent's search for its children) read at the snapshot, not at the lock's current read.
    *
    * Under REPEATABLE READ and SERIALIZABLE (snapshot isolation, as DESIGN.md promises) a row
    * committed by another transaction after this one's snapshot is a write-write conflict:
@@ -183,10 +266,17 @@ class LocalTxn implements Txn {
    * lock grants a current read: `get(key)` sees the newest committed version and commit does
    * not conflict on changes committed before the lock.
    */
-  async lock(key: Uint8Array): Promise<void> {
+  async lock(key: Uint8Array, mode: LockMode = 'exclusive'): Promise<void> {
     this.assertOpen();
     const hex = hexOf(key);
-    if (this.lockReadTs.has(hex)) return;
+    const held = this.held.get(hex);
+    if (held !== undefined) {
+      if (mode === 'exclusive' && held.mode === 'keyShare') {
+        held.mode = 'exclusive';
+        this.failIfKeyShared(hex);
+      }
+      return;
+    }
     await this.kv.locks.acquire(this.owner, hex);
     if (this.finished) {
       // Rolled back while waiting: hand the lock straight on.
@@ -194,11 +284,15 @@ class LocalTxn implements Txn {
       return;
     }
     const readTs = this.isolation === 'READ-COMMITTED' || this.isolation === 'READ-UNCOMMITTED' ? this.kv.latestVisibleTs() : this.startTs;
-    this.lockReadTs.set(hex, { key: key.slice(), ts: readTs });
+    this.held.set(hex, { key: key.slice(), ts: readTs, mode });
     const latest = this.store.latestCommitTs(key);
-    if (latest !== undefined && latest > readTs) {
-      throw new RetryableTxnError('Deadlock found when trying to get lock; try restarting transaction');
-    }
+    if (latest !== undefined && latest > readTs) throw new RetryableTxnError(conflictMessage);
+    if (mode === 'exclusive') this.failIfKeyShared(hex);
+  }
+
+  /** 1213 when a `keyShare` holder of `hex` committed after this snapshot (what it wrote is invisible here). */
+  private failIfKeyShared(hex: string): void {
+    if (this.kv.keyShareTouchedAfter(hex, this.startTs)) throw new RetryableTxnError(conflictMessage);
   }
 
   async commit(): Promise<{ readonly commitTs: Timestamp }> {
@@ -207,8 +301,9 @@ class LocalTxn implements Txn {
     const writes = this.writes.toWrites();
     try {
       if (writes.length === 0) return { commitTs: this.startTs };
-      const lockedKeys = [...this.lockReadTs.values()].map((l) => l.key);
-      const commitTs = await this.kv.commit(this.startTs, writes, (key) => this.readTsOf(key), lockedKeys);
+      // A transaction that wrote nothing leaves no touch either: it wrote no child.
+      const locked = [...this.held.values()].map((l) => ({ key: l.key, mode: l.mode }));
+      const commitTs = await this.kv.commit(this.startTs, writes, (key) => this.readTsOf(key), locked);
       return { commitTs };
     } finally {
       // Strict two-phase locking: locks go only once the commit is durable (or failed).
@@ -223,7 +318,7 @@ class LocalTxn implements Txn {
 
   /** The timestamp this transaction reads `key` at: its current read under a lock, else its snapshot. */
   private readTsOf(key: Uint8Array): Timestamp {
-    return this.lockReadTs.get(hexOf(key))?.ts ?? this.startTs;
+    return this.held.get(hexOf(key))?.ts ?? this.startTs;
   }
 
   private assertOpen(): void {

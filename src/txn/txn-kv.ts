@@ -10,6 +10,9 @@ export type { KeyRange, KvPair, ScanOptions };
 /** MySQL's isolation levels, with honest meanings (see DESIGN.md, Transactions). */
 export type IsolationLevel = 'READ-UNCOMMITTED' | 'READ-COMMITTED' | 'REPEATABLE-READ' | 'SERIALIZABLE';
 
+/** How `Txn.lock` holds a key. */
+export type LockMode = 'exclusive' | 'keyShare';
+
 /** How a transaction starts. */
 export interface BeginOptions {
   readonly isolation?: IsolationLevel;
@@ -33,10 +36,17 @@ export interface Txn {
   /** Buffers a delete of `key`. */
   delete(key: Uint8Array): void;
   /**
-   * Takes an exclusive lock on `key` for the rest of the transaction (SELECT … FOR UPDATE);
-   * on the single node this makes a concurrent writer of `key` fail at commit.
+   * Locks `key` for the rest of the transaction, waiting behind another holder.
+   * - `exclusive` (the default; SELECT … FOR UPDATE, and every writer of a row): a concurrent
+   *   writer of `key` fails at commit, and so does this transaction (1213) when another one
+   *   committed a version of `key` after this one read it, or held a `keyShare` lock on it and
+   *   committed after this transaction's snapshot.
+   * - `keyShare` (PostgreSQL's FOR KEY SHARE; what a child row's FOREIGN KEY check takes on its
+   *   parent row): keeps `key` from being deleted or re-keyed under a child this transaction
+   *   writes. It fails (1213) only on a newer version of `key`, never because of other
+   *   `keyShare` holders, so children of one parent inserted one after another all commit.
    */
-  lock(key: Uint8Array): Promise<void>;
+  lock(key: Uint8Array, mode?: LockMode): Promise<void>;
   /** Commits; resolves with the commit timestamp once durable. Rejects with SqlError on conflict. */
   commit(): Promise<{ readonly commitTs: Timestamp }>;
   /** Drops buffered writes and locks. */
