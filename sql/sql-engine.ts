@@ -26,6 +26,8 @@ export interface SqlEngineOptions {
   readonly planCache?: boolean;
   /** False keeps FROM leaves in the rule-based order (differential tests of the cost-based order). */
   readonly joinReorder?: boolean;
+  /** False joins by trying every row pair, without hash joins or index lookups (differential tests). */
+  readonly equiJoins?: boolean;
   /**
    * Which partitions each table access touches (sql/exec/partition-pruning.ts), from the
    * distribution layer; absent: every table is unpartitioned.
@@ -56,7 +58,7 @@ export class SqlEngine implements SqlSessionFactory {
     this.clock = options.clock;
     this.logger = options.logger ?? createLogger('sql');
     this.planCache = new PlanCache(options.planCache ?? true);
-    this.planner = { joinReorder: options.joinReorder ?? true, partitionPruner: options.partitionPruner ?? unpartitioned };
+    this.planner = { joinReorder: options.joinReorder ?? true, equiJoins: options.equiJoins ?? true, partitionPruner: options.partitionPruner ?? unpartitioned };
   }
 
   /**

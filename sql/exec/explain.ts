@@ -26,7 +26,7 @@ import { Charset, ColumnFlag, ColumnType, type ColumnInfo, type SqlValue, type S
 import type { SqlType } from '../types.js';
 import type { AccessPath } from './access-path.js';
 import { compileQuery, compileTableFilter, type PlannerEnv } from './query-planner.js';
-import type { TableSource } from './sources.js';
+import type { JoinLookup, TableSource } from './sources.js';
 import { fullRange } from './table-access.js';
 
 /** Largest number of keys EXPLAIN counts for one table's row estimate. */
@@ -127,6 +127,8 @@ function keyBytes(type: SqlType, nullable: boolean): number {
 }
 
 async function explainRow(source: TableSource, selectType: string, extra: string | null, txn: Txn): Promise<SqlValue[]> {
+  const possible = source.possibleKeys.length === 0 ? null : source.possibleKeys.join(',');
+  if (source.lookup !== null) return lookupRow(source, source.lookup, selectType, extra);
   const def = source.def;
   const path = source.path;
   const type = accessType(path, def);
@@ -137,11 +139,23 @@ async function explainRow(source: TableSource, selectType: string, extra: string
   const rows = BigInt(estimate?.analyzed === true ? Math.max(1, Math.round(estimate.rows)) : await estimateRows(path, def, txn));
   const filtered = (estimate?.filteredPercent ?? 100).toFixed(2);
   // The executor joins fetched rows by a nested loop over them: MySQL's block nested loop.
-  const joinBuffer = (estimate?.joinLevel ?? 0) > 0 ? 'Using join buffer (Block Nested Loop)' : null;
+  const joinBuffer = (estimate?.joinLevel ?? 0) === 0 ? null : source.hashJoin ? 'Using join buffer (hash join)' : 'Using join buffer (Block Nested Loop)';
   const usingWhere = type === 'const' ? null : extra;
   const extraText = [usingWhere, joinBuffer].filter((x) => x !== null).join('; ') || null;
   const partitions = source.partitions === null ? null : source.partitions.map((p) => p.name).join(',');
-  return [1n, selectType, def.name, partitions, type, key?.name ?? null, key?.name ?? null, keyLen, ref, rows, filtered, extraText];
+  return [1n, selectType, def.name, partitions, type, possible, key?.name ?? null, keyLen, ref, rows, filtered, extraText];
+}
+
+/** The row of a table a join looks rows up in by the outer side's values (eq_ref or ref). */
+function lookupRow(source: TableSource, lookup: JoinLookup, selectType: string, extra: string | null): SqlValue[] {
+  const def = source.def;
+  const column = def.columns[lookup.column]!;
+  const possible = [...new Set([lookup.index, ...source.possibleKeys])].join(',');
+  // The planner's percent is of a whole-table read per outer row; a lookup reads rowsPerKey.
+  const estimate = source.estimate;
+  const filtered = (estimate === null ? 100 : Math.min(100, (estimate.filteredPercent * estimate.rows) / lookup.rowsPerKey)).toFixed(2);
+  const partitions = source.partitions === null ? null : source.partitions.map((p) => p.name).join(',');
+  return [1n, selectType, def.name, partitions, lookup.unique ? 'eq_ref' : 'ref', possible, lookup.index, String(keyBytes(column.type, !column.notNull)), lookup.ref, BigInt(Math.max(1, Math.round(lookup.rowsPerKey))), filtered, extra];
 }
 
 /** Rows the access path reads, counted from its key ranges (at most explainCountRowsMax). */
@@ -225,6 +239,10 @@ function operatorTexts(query: Query): string[] {
 function accessText(source: TableSource): string {
   const def = source.def;
   const path = source.path;
+  const lookup = source.lookup;
+  if (lookup !== null && source.lookedUp) {
+    return `${lookup.unique ? 'Single-row index lookup' : 'Index lookup'} on ${def.name} using ${lookup.index} (${def.columns[lookup.column]!.name}=${lookup.ref})`;
+  }
   switch (path.kind) {
     case 'full':
       return `Table scan on ${def.name}`;

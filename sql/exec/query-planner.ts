@@ -18,7 +18,7 @@ import { differentColumnCountError } from '../errors.js';
 import { ColumnFlag } from '../session-api.js';
 import { bigintType, columnInfo, decimalType, doubleType, intDigitsOf, isExact, scaleOf, unifyTypes, type SqlType } from '../types.js';
 import { groupKey, toDecimal, toDouble, truth, type CompareMode, type Value } from '../values.js';
-import { chooseAccessPath, columnPredicate, expandBetween, type ColumnPredicate } from './access-path.js';
+import { accessPathCandidates, chooseAccessPath, columnPredicate, expandBetween, type AccessPath, type ColumnPredicate } from './access-path.js';
 import { coerce, compareModeFor } from './coerce.js';
 import { comparator, compileExpr, type AggregateCollector, type CompileOptions } from './compile-expr.js';
 import type { Compiled, OutputColumn, PlannerEnv, QueryPlan } from './plan-types.js';
@@ -29,6 +29,7 @@ import type { TableSource } from './sources.js';
 import { Decimal } from '../decimal.js';
 import { cutoffApplies } from '../fast-path/scan-cutoff.js';
 import { accessPathRows, cheapestAccessPath, columnRef, derivedLeafRows, leftJoinRows, selectivity, unknownEstimates, type SelectivityContext } from './cost-model.js';
+import { columnOffset, groupByKey, hashKey, leftJoinKey, levelKey, planLookup } from './equi-join.js';
 import { planJoin } from './join-plan.js';
 import { partitionScanOf, unpartitioned } from './partition-pruning.js';
 import type { TableEstimates } from './table-stats.js';
@@ -101,6 +102,7 @@ function baseLeaf(item: Extract<FromItem, { kind: 'table' }>, env: PlannerEnv): 
         if (source !== null) return;
         const path = estimates.analyzed ? cheapestAccessPath(def, preds, estimates) : chooseAccessPath(def, preds);
         source = env.sources.add(def, path);
+        source.possibleKeys = possibleKeys(accessPathCandidates(def, preds));
         // The default hook answers "unpartitioned" whatever the ranges: skip building them.
         const pruner = env.planner?.partitionPruner ?? unpartitioned;
         source.partitions = pruner === unpartitioned ? null : pruner.partitionsFor(def, partitionScanOf(def, path));
@@ -111,6 +113,12 @@ function baseLeaf(item: Extract<FromItem, { kind: 'table' }>, env: PlannerEnv): 
     estimate: () => (source === null ? estimates.rows : accessPathRows(def, source.path, chosenFrom, estimates)),
     sources: () => (source === null ? [] : [source]),
   };
+}
+
+/** Index names of the access paths other than the full scan, each once (EXPLAIN's possible_keys). */
+function possibleKeys(paths: readonly AccessPath[]): string[] {
+  const names = paths.flatMap((p) => (p.kind === 'full' ? [] : [p.kind === 'indexRanges' ? p.indexName : 'PRIMARY']));
+  return [...new Set(names)];
 }
 
 function derivedLeaf(item: Extract<FromItem, { kind: 'derived' }>, env: PlannerEnv): Leaf {
@@ -175,14 +183,25 @@ function leftJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv
   const on = item.on === null ? null : compileExpr(item.on, scope, env, { clause: 'on clause', aggregates: null });
   const leftWidth = left.columns.length;
   const nulls: Value[] = right.columns.map(() => null);
+  // Right rows are paired by a hash of an ON equality when there is one (equi-join.ts).
+  const key = env.planner?.equiJoins === false ? undefined : leftJoinKey(splitAnd(item.on), scope, leftWidth);
+  const rightSource = right.base?.source();
+  if (key !== undefined && rightSource != null) rightSource.hashJoin = true;
   return {
     columns,
     rows: (p) => {
       const out: Value[][] = [];
       const rightRows = right.rows(p);
+      let groups: Map<string, (readonly Value[])[]> | undefined;
+      const candidates = (l: readonly Value[]): readonly (readonly Value[])[] => {
+        if (key === undefined) return rightRows;
+        const probe = hashKey(l[key.left] ?? null, key.mode);
+        if (probe === null) return [];
+        return (groups ??= groupByKey(rightRows, key.right, key.mode)).get(probe) ?? [];
+      };
       for (const l of left.rows(p)) {
         let matched = false;
-        for (const r of rightRows) {
+        for (const r of candidates(l)) {
           env.session.budget?.examine();
           const row = [...l.slice(0, leftWidth), ...r];
           if (on === null || truth(on.eval({ row, parent: p })) === true) {
@@ -254,7 +273,7 @@ interface Conjunct {
 function joinLeaves(leaves: Leaf[], conjunctAsts: Expr[], env: PlannerEnv, parent: Scope | null): Leaf {
   const { scope, offsets } = leafScope(leaves, parent);
   const conjuncts = compileConjuncts(conjunctAsts, scope, env, leaves, offsets);
-  const join = joinProducer(leaves, offsets, conjuncts, scope.columns.length, env);
+  const join = joinProducer(leaves, offsets, conjuncts, scope, env);
   return { columns: scope.columns, rows: (p) => join.produce(p), estimate: () => join.rows, sources: () => join.sources };
 }
 
@@ -283,16 +302,6 @@ function compileConjuncts(asts: readonly Expr[], scope: Scope, env: PlannerEnv, 
   }
   chooseAccessPaths(leaves, offsets, out, scope, env);
   return out;
-}
-
-/** Where a column reference sits in `scope`; undefined for anything else or a name it cannot resolve. */
-function columnOffset(e: Expr, scope: Scope): number | undefined {
-  if (e.kind !== 'column') return undefined;
-  try {
-    return scope.find(e.table, e.name);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Resolves a predicate's columns to their leaf's statistics (cost-model.ts). */
@@ -363,9 +372,25 @@ interface JoinProducer {
   readonly sources: TableSource[];
 }
 
-/** The nested-loop join of `leaves` in the order join-plan.ts chooses. */
-function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conjuncts: readonly Conjunct[], width: number, env: PlannerEnv): JoinProducer {
+/**
+ * The nested-loop join of `leaves` in the order join-plan.ts chooses; a level with an
+ * equi-join key takes its candidates from a hash of its rows (and may fetch only the rows the
+ * outer keys find: equi-join.ts).
+ */
+function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conjuncts: readonly Conjunct[], scope: Scope, env: PlannerEnv): JoinProducer {
   const { pre, levels, rows } = planJoin(leaves, conjuncts, env);
+  const width = scope.columns.length;
+  const bound = new Set<number>();
+  const keys = levels.map((level) => {
+    const key = bound.size === 0 || env.planner?.equiJoins === false ? undefined : levelKey(level.leaf, level.filters, conjuncts, bound, scope, offsets);
+    bound.add(level.leaf);
+    if (key !== undefined) {
+      planLookup(leaves, level.leaf, key, scope, offsets);
+      const source = leaves[level.leaf]!.base?.source();
+      if (source != null) source.hashJoin = true;
+    }
+    return key;
+  });
   const budget = env.session.budget;
   const produce = (parent: EvalCtx | null): Value[][] => {
     const out: Value[][] = [];
@@ -373,6 +398,17 @@ function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conju
     const ctx: EvalCtx = { row, parent };
     for (const f of pre) if (truth(f.eval(ctx)) !== true) return out;
     const leafRows = leaves.map((l) => l.rows(parent));
+    // Built on a level's first visit, so a join whose outer side is empty never hashes.
+    const groups: (Map<string, (readonly Value[])[]> | undefined)[] = levels.map(() => undefined);
+    const candidates = (depth: number): readonly (readonly Value[])[] => {
+      const key = keys[depth];
+      const leaf = levels[depth]!.leaf;
+      if (key === undefined) return leafRows[leaf]!;
+      const probe = hashKey(row[key.outerOffset] ?? null, key.mode);
+      if (probe === null) return [];
+      const byKey = (groups[depth] ??= groupByKey(leafRows[leaf]!, key.innerColumn, key.mode));
+      return byKey.get(probe) ?? [];
+    };
     const visit = (depth: number): void => {
       if (depth === levels.length) {
         out.push(row.slice());
@@ -382,7 +418,7 @@ function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conju
       const level = levels[depth]!;
       const base = offsets[level.leaf]!;
       const n = leaves[level.leaf]!.columns.length;
-      for (const r of leafRows[level.leaf]!) {
+      for (const r of candidates(depth)) {
         budget?.examine();
         for (let i = 0; i < n; i++) row[base + i] = r[i] ?? null;
         let ok = true;
@@ -572,7 +608,7 @@ function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): Quer
   const conjuncts = compileConjuncts(conjunctAsts, scope, env, leaves, offsets);
   const produce = leaves.length === 0
     ? (p: EvalCtx | null) => (conjuncts.every((c) => truth(c.compiled.eval({ row: [], parent: p })) === true) ? [[] as Value[]] : [])
-    : joinProducer(leaves, offsets, conjuncts, scope.columns.length, env).produce;
+    : joinProducer(leaves, offsets, conjuncts, scope, env).produce;
 
   const grouped = sel.groupBy.length > 0 || sel.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr)) || (sel.having !== null && containsAggregate(sel.having)) || sel.orderBy.some((o) => containsAggregate(o.expr));
   const width = scope.columns.length;

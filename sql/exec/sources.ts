@@ -8,7 +8,8 @@ import { assert } from '../../src/base/assert.js';
 import type { Txn } from '../../src/txn/txn-kv.js';
 import type { TableDef } from '../catalog.js';
 import type { Value } from '../values.js';
-import type { AccessPath } from './access-path.js';
+import { limits } from '../../src/base/limits.js';
+import { accessPathCandidates, type AccessPath } from './access-path.js';
 import { fullRange, getRows, scanRows, scanRowsByIndex } from './table-access.js';
 import { scanWithCutoff, type ScanCutoff } from '../fast-path/scan-cutoff.js';
 import type { PartitionRef } from './partition-pruning.js';
@@ -25,6 +26,26 @@ export interface SourceEstimate {
   readonly joinLevel: number;
 }
 
+/**
+ * A batched index nested-loop join into this table (MySQL's batched key access): instead of
+ * its whole table, the source fetches the rows whose `column` equals a value the outer side of
+ * the join holds, through the index that `column` leads. Set by the join planner (equi-join.ts).
+ */
+export interface JoinLookup {
+  /** Position of the looked-up column in the table. */
+  readonly column: number;
+  /** 'PRIMARY' or the secondary index `column` leads. */
+  readonly index: string;
+  /** True when one key finds at most one row (EXPLAIN's eq_ref). */
+  readonly unique: boolean;
+  /** The outer column, as EXPLAIN's ref prints it (`db.table.column`). */
+  readonly ref: string;
+  /** Rows one key is expected to find. */
+  readonly rowsPerKey: number;
+  /** The distinct non-NULL outer values; called while loading, after the outer source loaded. */
+  keys(): Value[];
+}
+
 /** One table read by a statement. */
 export class TableSource {
   private rowsLoaded: Value[][] | null = null;
@@ -34,6 +55,14 @@ export class TableSource {
   partitions: readonly PartitionRef[] | null = null;
   /** Set by the planner once the join order is chosen (join-plan.ts). */
   estimate: SourceEstimate | null = null;
+  /** Indexes the statement's predicates could use on this table (EXPLAIN's possible_keys). */
+  possibleKeys: readonly string[] = [];
+  /** Set when a join looks rows up by the outer side's values instead of reading the table. */
+  lookup: JoinLookup | null = null;
+  /** Set when its join level finds candidate rows by a hash of the join key (EXPLAIN's Extra). */
+  hashJoin = false;
+  /** Whether the last load used `lookup` (it falls back to the path when keys are too many). */
+  lookedUp = false;
   constructor(
     readonly def: TableDef,
     readonly path: AccessPath,
@@ -47,7 +76,9 @@ export class TableSource {
 
   /** Fetches the rows through `txn`. */
   async load(txn: Txn): Promise<void> {
-    const path = this.path;
+    const lookupPath = this.lookup === null || this.cutoff !== null ? undefined : lookupAccessPath(this.def, this.lookup, this.estimate?.rows);
+    this.lookedUp = lookupPath !== undefined;
+    const path = lookupPath ?? this.path;
     switch (path.kind) {
       case 'full':
         this.rowsLoaded = this.cutoff === null ? await scanRows(txn, this.def, [fullRange(this.def)]) : await scanWithCutoff(txn, this.def, [fullRange(this.def)], this.cutoff);
@@ -63,6 +94,19 @@ export class TableSource {
         break;
     }
   }
+}
+
+/**
+ * The path that fetches the rows `lookup` asks for, or undefined when a lookup would not pay:
+ * more keys than `limits.joinLookupKeysMax`, or than the rows a scan of the table reads.
+ */
+function lookupAccessPath(def: TableDef, lookup: JoinLookup, tableRows: number | undefined): AccessPath | undefined {
+  const keys = lookup.keys();
+  if (keys.length > limits.joinLookupKeysMax || (tableRows !== undefined && keys.length * lookup.rowsPerKey > tableRows)) return undefined;
+  const paths = accessPathCandidates(def, [{ column: lookup.column, op: 'in', values: keys }]);
+  // The candidates of one IN predicate: points or ranges over its index, then the full scan;
+  // a key value the index cannot hold exactly (a string for an integer column) leaves only the scan.
+  return paths.find((p) => (p.kind === 'indexRanges' ? p.indexName === lookup.index : p.kind !== 'full' && lookup.index === 'PRIMARY'));
 }
 
 /** Every table source of one statement. */

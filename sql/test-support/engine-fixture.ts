@@ -10,7 +10,7 @@ import { SqlEngine, type SqlEngineOptions } from '../sql-engine.js';
 const quietLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** A fresh engine (empty store) and one session on it; `options` tune the engine (planner settings). */
-export async function newSession(database: string | null = null, options: Pick<SqlEngineOptions, 'joinReorder' | 'partitionPruner'> = {}): Promise<{ engine: SqlEngine; session: SqlSession }> {
+export async function newSession(database: string | null = null, options: Pick<SqlEngineOptions, 'joinReorder' | 'equiJoins' | 'partitionPruner'> = {}): Promise<{ engine: SqlEngine; session: SqlSession }> {
   let ms = 1_700_000_000_000;
   const clock = { nowMs: () => ms++, monotonicMs: () => ms };
   const store = createMemoryMvccStore();
@@ -41,4 +41,13 @@ export async function errnoOf(session: SqlSession, sql: string): Promise<number 
   const results = await session.query(sql);
   const last = results[results.length - 1]!;
   return last.kind === 'error' ? last.error.errno : undefined;
+}
+
+/** A query's rows as sorted text (a multiset, for differential tests), or its errno. */
+export async function multisetOutcome(session: SqlSession, sql: string): Promise<string[] | number> {
+  const [r] = await session.query(sql);
+  if (r === undefined || r.kind === 'ok') throw new Error(`${sql}: no result`);
+  if (r.kind === 'error') return r.error.errno;
+  const text = (v: SqlValue): string => (v === null ? 'NULL' : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v));
+  return r.rows.map((row) => row.map(text).join('|')).sort();
 }

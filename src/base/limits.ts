@@ -71,6 +71,11 @@ export const limits = {
    */
   joinReorderTablesMax: 8,
   /**
+   * Most distinct outer values a batched index nested-loop join looks up in the inner table;
+   * with more, the inner table is read whole and joined by hash (fewer round trips then).
+   */
+  joinLookupKeysMax: 10_000,
+  /**
    * Rows ANALYZE TABLE reads values from. A larger table is counted whole, then every k-th
    * row (k = ceil(rows / this)) is decoded and distinct counts are scaled up (GEE estimator).
    */

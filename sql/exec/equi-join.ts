@@ -1,0 +1,158 @@
+/**
+ * Equi-joins inside one nested loop (query-planner.ts's joinProducer). A conjunct
+ * `column = column` between the leaf of a level and a leaf bound before it lets the level
+ * find its matching rows two ways better than trying every fetched row:
+ *
+ * - a hash join: the level's rows are grouped by their key once, and each outer row probes
+ *   the group of its own key;
+ * - a batched index nested-loop join (MySQL's batched key access): when the level's column
+ *   leads the primary key or an index of a base table that would otherwise be read whole, and
+ *   the outer column belongs to a base table fetched before it, the table fetches only the rows
+ *   the outer values find (sources.ts, JoinLookup), and the hash join then pairs them.
+ *
+ * A key is groupKey in the comparison's mode (values.ts): two values get one key exactly when
+ * `=` holds between them, so no match is lost, and every conjunct of the level is still checked
+ * on every candidate. Only plain columns take part: evaluating them cannot fail, so building
+ * the groups never raises an error that the nested loop would not have raised.
+ */
+import type { Expr } from '../ast/expr.js';
+import type { TableDef } from '../catalog.js';
+import { groupKey, type CompareMode, type Value } from '../values.js';
+import { compareModeFor } from './coerce.js';
+import type { Compiled } from './plan-types.js';
+import type { Scope } from './scope.js';
+import type { JoinLookup, TableSource } from './sources.js';
+import type { TableEstimates } from './table-stats.js';
+
+/** How one level of the nested loop finds its rows by key. */
+export interface LevelKey {
+  /** Position of the key column within the level's leaf. */
+  readonly innerColumn: number;
+  /** Offset of the outer key column in the joined row (a leaf bound before this level). */
+  readonly outerOffset: number;
+  readonly mode: CompareMode;
+}
+
+/** What this module needs of a FROM leaf. */
+export interface EquiLeaf {
+  readonly base?: { readonly def: TableDef; readonly estimates: TableEstimates; source(): TableSource | null };
+}
+
+/** What this module needs of a conjunct. */
+export interface EquiConjunct {
+  readonly compiled: Compiled;
+  readonly ast: Expr;
+  readonly leaves: ReadonlySet<number>;
+}
+
+/** Modes whose keys an index lookup finds exactly as `=` compares (no double rounding, no date forms). */
+const lookupModes: ReadonlySet<CompareMode> = new Set(['int', 'decimal', 'string']);
+
+/**
+ * The key of the level that binds `leaf`, from one of its `filters` (conjuncts checked there)
+ * of the form `leaf.column = other.column` with `other` among `bound`; undefined when none is.
+ */
+export function levelKey(leaf: number, filters: readonly Compiled[], conjuncts: readonly EquiConjunct[], bound: ReadonlySet<number>, scope: Scope, offsets: readonly number[]): LevelKey | undefined {
+  for (const f of filters) {
+    const c = conjuncts.find((x) => x.compiled === f);
+    if (c === undefined || c.compiled.hasSubquery || c.ast.kind !== 'binary' || c.ast.op !== '=') continue;
+    const l = columnOffset(c.ast.left, scope);
+    const r = columnOffset(c.ast.right, scope);
+    if (l === undefined || r === undefined) continue;
+    const [inner, outer] = scope.columns[l]!.leaf === leaf ? [l, r] : [r, l];
+    if (scope.columns[inner]!.leaf !== leaf || !bound.has(scope.columns[outer]!.leaf)) continue;
+    return { innerColumn: inner - offsets[leaf]!, outerOffset: outer, mode: compareModeFor(scope.columns[inner]!.type, scope.columns[outer]!.type) };
+  }
+  return undefined;
+}
+
+/**
+ * The key of a LEFT JOIN: a conjunct of its ON clause `right.column = left.column`, in a scope
+ * whose first `leftWidth` columns are the left operand's. Offsets are of the joined row.
+ */
+export function leftJoinKey(on: readonly Expr[], scope: Scope, leftWidth: number): { readonly left: number; readonly right: number; readonly mode: CompareMode } | undefined {
+  for (const e of on) {
+    if (e.kind !== 'binary' || e.op !== '=') continue;
+    const a = columnOffset(e.left, scope);
+    const b = columnOffset(e.right, scope);
+    if (a === undefined || b === undefined || (a < leftWidth) === (b < leftWidth)) continue;
+    const [left, right] = a < leftWidth ? [a, b] : [b, a];
+    return { left, right: right - leftWidth, mode: compareModeFor(scope.columns[left]!.type, scope.columns[right]!.type) };
+  }
+  return undefined;
+}
+
+/** Where a column reference of this scope (not an enclosing query's) sits; undefined for anything else. */
+export function columnOffset(e: Expr, scope: Scope): number | undefined {
+  if (e.kind !== 'column') return undefined;
+  try {
+    return scope.find(e.table, e.name);
+  } catch {
+    return undefined; // ambiguous: the conjunct's own compile reports it
+  }
+}
+
+/** The hash key of a value in `mode`; null for NULL, which `=` never matches. */
+export function hashKey(v: Value, mode: CompareMode): string | null {
+  return v === null ? null : groupKey(v, mode);
+}
+
+/** Rows of `rows` grouped by the key of their column `column` (rows with a NULL key left out). */
+export function groupByKey(rows: readonly (readonly Value[])[], column: number, mode: CompareMode): Map<string, (readonly Value[])[]> {
+  const groups = new Map<string, (readonly Value[])[]>();
+  for (const r of rows) {
+    const key = hashKey(r[column] ?? null, mode);
+    if (key === null) continue;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [r]);
+    else group.push(r);
+  }
+  return groups;
+}
+
+/**
+ * Makes `leaves[leaf]` fetch only the rows `key` finds, when it is a base table read whole
+ * whose key column leads an index, and the outer column is a base table's; returns whether it did.
+ */
+export function planLookup(leaves: readonly EquiLeaf[], leaf: number, key: LevelKey, scope: Scope, offsets: readonly number[]): boolean {
+  const inner = leaves[leaf]!.base;
+  const source = inner?.source();
+  const outerLeaf = scope.columns[key.outerOffset]!.leaf;
+  const outerSource = leaves[outerLeaf]!.base?.source();
+  if (inner === undefined || source == null || outerSource == null || source.path.kind !== 'full' || source.cutoff !== null) return false;
+  if (!lookupModes.has(key.mode)) return false;
+  const index = leadingIndex(inner.def, key.innerColumn);
+  if (index === undefined) return false;
+  const outerColumn = key.outerOffset - offsets[outerLeaf]!;
+  const outer = scope.columns[key.outerOffset]!;
+  const cardinality = inner.estimates.indexCardinality(index.name, 1);
+  const lookup: JoinLookup = {
+    column: key.innerColumn,
+    index: index.name,
+    unique: index.unique,
+    ref: `${outer.db === '' ? '' : `${outer.db}.`}${outer.table}.${outer.name}`,
+    rowsPerKey: index.unique ? 1 : cardinality !== undefined && cardinality > 0 ? Math.max(1, inner.estimates.rows / cardinality) : 10,
+    keys: () => distinctValues(outerSource.rows, outerColumn, key.mode),
+  };
+  source.lookup = lookup;
+  return true;
+}
+
+/** The primary key or the index that `column` leads (one that finds one row per key first). */
+function leadingIndex(def: TableDef, column: number): { name: string; unique: boolean } | undefined {
+  if (def.primaryKey[0] === column) return { name: 'PRIMARY', unique: def.primaryKey.length === 1 };
+  const leading = def.indexes.filter((ix) => ix.columns[0] === column);
+  const unique = leading.find((ix) => ix.unique && ix.columns.length === 1);
+  const chosen = unique ?? leading[0];
+  return chosen === undefined ? undefined : { name: chosen.name, unique: unique !== undefined };
+}
+
+function distinctValues(rows: readonly (readonly Value[])[], column: number, mode: CompareMode): Value[] {
+  const seen = new Map<string, Value>();
+  for (const r of rows) {
+    const v = r[column] ?? null;
+    const key = hashKey(v, mode);
+    if (key !== null && !seen.has(key)) seen.set(key, v);
+  }
+  return [...seen.values()];
+}
