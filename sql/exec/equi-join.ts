@@ -31,6 +31,8 @@ export interface LevelKey {
   /** Offset of the outer key column in the joined row (a leaf bound before this level). */
   readonly outerOffset: number;
   readonly mode: CompareMode;
+  /** The equality it comes from (EXPLAIN ANALYZE prints it). */
+  readonly equality: Expr;
 }
 
 /** What this module needs of a FROM leaf. */
@@ -61,7 +63,7 @@ export function levelKey(leaf: number, filters: readonly Compiled[], conjuncts: 
     if (l === undefined || r === undefined) continue;
     const [inner, outer] = scope.columns[l]!.leaf === leaf ? [l, r] : [r, l];
     if (scope.columns[inner]!.leaf !== leaf || !bound.has(scope.columns[outer]!.leaf)) continue;
-    return { innerColumn: inner - offsets[leaf]!, outerOffset: outer, mode: compareModeFor(scope.columns[inner]!.type, scope.columns[outer]!.type) };
+    return { innerColumn: inner - offsets[leaf]!, outerOffset: outer, mode: compareModeFor(scope.columns[inner]!.type, scope.columns[outer]!.type), equality: c.ast };
   }
   return undefined;
 }

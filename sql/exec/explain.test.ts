@@ -63,4 +63,24 @@ describe('EXPLAIN', () => {
     const point = await run(session, 'EXPLAIN ANALYZE SELECT c FROM sbtest1 WHERE id = 7');
     expect(point.kind === 'rows' && String(point.rows[0]![0])).toMatch(/Single-row index lookup on sbtest1 using PRIMARY {2}\(actual time=\S+ rows=1 loops=1\)/);
   });
+
+  it('EXPLAIN ANALYZE of a join prints every level and stage with the rows it produced', async () => {
+    const session = await sbtest();
+    await run(session, 'CREATE TABLE kinds (k INT PRIMARY KEY, name VARCHAR(10))');
+    await run(session, "INSERT INTO kinds VALUES (1, 'one'), (2, 'two'), (3, 'three'), (4, 'four')");
+    const r = await run(session, "EXPLAIN ANALYZE SELECT s.k, COUNT(*) FROM kinds n JOIN sbtest1 s ON s.k = n.k WHERE n.name <> 'two' AND s.id < 50 GROUP BY s.k HAVING COUNT(*) > 4 ORDER BY s.k");
+    const lines = (r.kind === 'rows' ? String(r.rows[0]![0]) : '').split('\n');
+    // Indentation is the tree; rows are what each operator produced over the whole statement.
+    const shape = lines.map((l) => [l.indexOf('->') / 4, l.trim().replace(/^-> /, '').replace(/ {2}\(actual time=[\d.]+\.\.[\d.]+ (rows=\d+) loops=1\)$/, ' $1')]);
+    expect(shape).toEqual([
+      [0, 'Sort: k rows=3'],
+      [1, 'Filter: (COUNT(*) > 4) rows=3'],
+      [2, 'Group aggregate: k rows=3'],
+      [3, 'Inner hash join (s.k = n.k) rows=15'],
+      [4, 'Filter: (n.name <> two) rows=3'],
+      [5, 'Table scan on kinds rows=4'],
+      [4, 'Filter: (s.id < 50) rows=15'],
+      [5, 'Index range scan on sbtest1 using PRIMARY rows=50'],
+    ]);
+  });
 });

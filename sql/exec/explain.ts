@@ -21,11 +21,12 @@ import { compareBytes, prefixEnd } from '../../storage/key-codec.js';
 import type { Query, Select } from '../ast/query.js';
 import type { Statement } from '../ast/statement.js';
 import { rowKey, type TableDef } from '../catalog.js';
-import { exprText } from '../parser/convert-ast.js';
+import { exprText, qualifiedExprText } from '../parser/convert-ast.js';
 import { Charset, ColumnFlag, ColumnType, type ColumnInfo, type SqlValue, type StatementResult } from '../session-api.js';
 import type { SqlType } from '../types.js';
 import type { AccessPath } from './access-path.js';
 import { compileQuery, compileTableFilter, type PlannerEnv } from './query-planner.js';
+import { AnalyzeRecorder, type SelectProfile, type StageKind } from './analyze-profile.js';
 import type { JoinLookup, TableSource } from './sources.js';
 import { fullRange } from './table-access.js';
 
@@ -196,44 +197,113 @@ function orderedByKey(query: Select, source: TableSource): boolean {
 export async function explainAnalyze(stmt: Statement, host: ExplainHost): Promise<StatementResult> {
   if (stmt.kind !== 'query') throw new SqlError('NOT_SUPPORTED_YET', "This version of Atoll doesn't yet support 'EXPLAIN ANALYZE' of anything but SELECT");
   const text = await host.withPlanner(async (env, txn) => {
-    const plan = compileQuery(stmt.query, null, env);
-    const fetches: string[] = [];
+    const recorder = new AnalyzeRecorder(stmt.query);
+    const plan = compileQuery(stmt.query, null, { ...env, analyze: recorder });
+    const fetched = new Map<TableSource, Measured>();
     for (const source of env.sources.all()) {
       const t0 = host.nowMs();
       await source.load(txn);
-      const ms = host.nowMs() - t0;
-      fetches.push(`${accessText(source)}  (actual time=${fmt(0)}..${fmt(ms)} rows=${source.rows.length} loops=1)`);
+      fetched.set(source, { rows: source.rows.length, ms: host.nowMs() - t0 });
     }
     const t0 = host.nowMs();
     const rows = plan.run(null);
     const ms = host.nowMs() - t0;
-    const ops = operatorTexts(stmt.query);
-    const lines: string[] = [];
-    ops.forEach((op, i) => lines.push(`${'    '.repeat(i)}-> ${op}${i === 0 ? `  (actual time=${fmt(0)}..${fmt(ms)} rows=${rows.length} loops=1)` : ''}`));
-    const depth = ops.length;
-    for (const f of fetches) lines.push(`${'    '.repeat(depth)}-> ${f}`);
-    return lines.join('\n');
+    const profile = recorder.result;
+    if (profile === null || stmt.query.kind !== 'select') return flatTree(stmt.query, rows.length, ms, env.sources.all(), fetched);
+    return tree(stmt.query, profile, fetched)
+      .map((n) => `${'    '.repeat(n.depth)}-> ${n.text}${n.actual === null ? '' : `  ${actualText(n.actual)}`}`)
+      .join('\n');
   });
   return { kind: 'rows', columns: [textColumn('EXPLAIN', 65535)], rows: [[text]], warningCount: 0 };
+}
+
+/** Rows an operator produced and the milliseconds it took (its children included). */
+interface Measured {
+  readonly rows: number;
+  readonly ms: number;
+}
+
+interface TreeLine {
+  readonly depth: number;
+  readonly text: string;
+  readonly actual: Measured | null;
+}
+
+/**
+ * Every operator runs once over rows fetched before it (the executor is fused, not pulled row
+ * by row), so loops is always 1 and the first row's time is not measured (printed as 0).
+ */
+function actualText(m: Measured): string {
+  return `(actual time=${fmt(0)}..${fmt(m.ms)} rows=${m.rows} loops=1)`;
 }
 
 function fmt(ms: number): string {
   return ms.toFixed(3);
 }
 
-/** The executor's operators from the top (they run fused over the fetched rows). */
-function operatorTexts(query: Query): string[] {
-  if (query.kind !== 'select') return [`${query.op === 'unionAll' ? 'Append' : 'Union materialize with deduplication'}`];
-  const ops: string[] = [];
-  if (query.limit !== null) ops.push(`Limit: ${exprText(query.limit.count)} row(s)${query.limit.offset === null ? '' : ` offset ${exprText(query.limit.offset)}`}`);
-  if (query.orderBy.length > 0) ops.push(`Sort: ${query.orderBy.map((o) => `${exprText(o.expr)}${o.descending ? ' DESC' : ''}`).join(', ')}`);
-  if (query.distinct) ops.push('Deduplicate');
-  if (query.having !== null) ops.push(`Filter: (${exprText(query.having)})`);
-  if (query.groupBy.length > 0) ops.push(`Group aggregate: ${query.groupBy.map(exprText).join(', ')}`);
-  else if (query.items.some((i) => i.kind === 'expr' && /^(COUNT|SUM|AVG|MIN|MAX)\(/i.test(exprText(i.expr)))) ops.push('Aggregate');
-  if (query.where !== null) ops.push(`Filter: (${exprText(query.where)})`);
-  if (ops.length === 0) ops.push('Project');
-  return ops;
+/** The tree of a SELECT from what its run recorded (analyze-profile.ts), top operator first. */
+function tree(query: Select, profile: SelectProfile, fetched: ReadonlyMap<TableSource, Measured>): TreeLine[] {
+  const lines: TreeLine[] = [];
+  const stages = [...profile.stages].reverse();
+  stages.forEach((stage, depth) => lines.push({ depth, text: stageText(stage.kind, query), actual: stage }));
+  const base = stages.length;
+  const levels = profile.levels;
+  if (levels.length === 0) {
+    lines.push({ depth: base, text: 'Rows fetched before execution', actual: { rows: profile.joinRows, ms: profile.joinMs } });
+    return lines;
+  }
+  // Time spent at levels 0..k, not counting the levels inside them.
+  const upTo = (k: number): number => levels[0]!.ms - (levels[k + 1]?.ms ?? 0);
+  const exclusive = (k: number): number => levels[k]!.ms - (levels[k + 1]?.ms ?? 0);
+  // A left-deep tree: the join of levels 0..k has the join of 0..k-1 and level k below it.
+  const emit = (k: number, depth: number): void => {
+    const level = levels[k]!;
+    if (k > 0) {
+      const name = level.method === 'loop' ? 'Nested loop inner join' : `Inner hash join (${qualifiedExprText(level.key!)})`;
+      lines.push({ depth, text: name, actual: { rows: level.rows, ms: upTo(k) } });
+      emit(k - 1, depth + 1);
+      depth++;
+    }
+    let accessDepth = depth;
+    if (level.conditions.length > 0) {
+      lines.push({ depth, text: `Filter: (${level.conditions.map(qualifiedExprText).join(' and ')})`, actual: { rows: level.rows, ms: exclusive(k) } });
+      accessDepth++;
+    }
+    if (level.sources.length === 0) lines.push({ depth: accessDepth, text: 'Materialize (derived table)', actual: null });
+    else if (level.sources.length > 1) lines.push({ depth: accessDepth, text: 'Nested loop left join', actual: null });
+    const sourceDepth = level.sources.length > 1 ? accessDepth + 1 : accessDepth;
+    for (const source of level.sources) lines.push({ depth: sourceDepth, text: accessText(source), actual: fetched.get(source) ?? null });
+  };
+  emit(levels.length - 1, base);
+  return lines;
+}
+
+function stageText(kind: StageKind, query: Select): string {
+  switch (kind) {
+    case 'limit':
+      return `Limit: ${exprText(query.limit!.count)} row(s)${query.limit!.offset === null ? '' : ` offset ${exprText(query.limit!.offset)}`}`;
+    case 'sort':
+      return `Sort: ${query.orderBy.map((o) => `${exprText(o.expr)}${o.descending ? ' DESC' : ''}`).join(', ')}`;
+    case 'distinct':
+      return 'Deduplicate';
+    case 'window':
+      return 'Window aggregate';
+    case 'having':
+      return `Filter: (${exprText(query.having!)})`;
+    case 'group':
+      return query.groupBy.length > 0 ? `Group aggregate: ${query.groupBy.map(exprText).join(', ')}` : 'Aggregate';
+  }
+}
+
+/** A set operation (or a SELECT that recorded nothing): the top operator, then every table fetch. */
+function flatTree(query: Query, rows: number, ms: number, sources: readonly TableSource[], fetched: ReadonlyMap<TableSource, Measured>): string {
+  const top = query.kind === 'select' ? 'Project' : query.op === 'unionAll' ? 'Append' : 'Union materialize with deduplication';
+  const lines = [`-> ${top}  ${actualText({ rows, ms })}`];
+  for (const s of sources) {
+    const m = fetched.get(s);
+    lines.push(`    -> ${accessText(s)}${m === undefined ? '' : `  ${actualText(m)}`}`);
+  }
+  return lines.join('\n');
 }
 
 function accessText(source: TableSource): string {

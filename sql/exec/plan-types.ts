@@ -8,6 +8,7 @@ import type { Value } from '../values.js';
 import type { EvalCtx, Scope } from './scope.js';
 import type { StatementBudget } from './statement-budget.js';
 import type { PartitionPruner } from './partition-pruning.js';
+import type { AnalyzeRecorder } from './analyze-profile.js';
 import type { TableEstimates } from './table-stats.js';
 
 /** A compiled expression: its static type and a function of the current row. */
@@ -81,6 +82,8 @@ export interface PlannerEnv extends CompileEnv {
   stats?(def: TableDef): TableEstimates | undefined;
   /** Engine-wide planner settings; absent: the defaults (cost-based join order, unpartitioned). */
   readonly planner?: PlannerOptions;
+  /** Set by EXPLAIN ANALYZE: the statement's outermost SELECT records what its operators did. */
+  readonly analyze?: AnalyzeRecorder;
 }
 
 /** Planner settings of one engine (SqlEngineOptions). */

@@ -29,8 +29,9 @@ import type { TableSource } from './sources.js';
 import { Decimal } from '../decimal.js';
 import { cutoffApplies } from '../fast-path/scan-cutoff.js';
 import { accessPathRows, cheapestAccessPath, columnRef, derivedLeafRows, leftJoinRows, selectivity, unknownEstimates, type SelectivityContext } from './cost-model.js';
-import { columnOffset, groupByKey, hashKey, leftJoinKey, levelKey, planLookup } from './equi-join.js';
-import { planJoin } from './join-plan.js';
+import { nowMs, type JoinLevelProfile, type SelectProfile, type StageKind } from './analyze-profile.js';
+import { columnOffset, groupByKey, hashKey, leftJoinKey, levelKey, planLookup, type LevelKey } from './equi-join.js';
+import { planJoin, type JoinLevel } from './join-plan.js';
 import { partitionScanOf, unpartitioned } from './partition-pruning.js';
 import type { TableEstimates } from './table-stats.js';
 
@@ -377,7 +378,7 @@ interface JoinProducer {
  * equi-join key takes its candidates from a hash of its rows (and may fetch only the rows the
  * outer keys find: equi-join.ts).
  */
-function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conjuncts: readonly Conjunct[], scope: Scope, env: PlannerEnv): JoinProducer {
+function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conjuncts: readonly Conjunct[], scope: Scope, env: PlannerEnv, profile: SelectProfile | null = null): JoinProducer {
   const { pre, levels, rows } = planJoin(leaves, conjuncts, env);
   const width = scope.columns.length;
   const bound = new Set<number>();
@@ -392,6 +393,7 @@ function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conju
     return key;
   });
   const budget = env.session.budget;
+  const measured = profile === null ? null : profileLevels(levels, keys, leaves, conjuncts, profile);
   const produce = (parent: EvalCtx | null): Value[][] => {
     const out: Value[][] = [];
     const row: Value[] = new Array(width).fill(null);
@@ -418,6 +420,7 @@ function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conju
       const level = levels[depth]!;
       const base = offsets[level.leaf]!;
       const n = leaves[level.leaf]!.columns.length;
+      const started = measured === null ? 0 : nowMs();
       for (const r of candidates(depth)) {
         budget?.examine();
         for (let i = 0; i < n; i++) row[base + i] = r[i] ?? null;
@@ -428,14 +431,36 @@ function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conju
             break;
           }
         }
-        if (ok) visit(depth + 1);
+        if (ok) {
+          if (measured !== null) measured[depth]!.rows++;
+          visit(depth + 1);
+        }
       }
       for (let i = 0; i < n; i++) row[base + i] = null;
+      if (measured !== null) measured[depth]!.ms += nowMs() - started;
     };
     visit(0);
     return out;
   };
   return { produce, rows, sources: levels.flatMap((l) => leaves[l.leaf]!.sources()) };
+}
+
+/** EXPLAIN ANALYZE's record of each join level (analyze-profile.ts), added to `profile`. */
+function profileLevels(levels: readonly JoinLevel[], keys: readonly (LevelKey | undefined)[], leaves: readonly Leaf[], conjuncts: readonly Conjunct[], profile: SelectProfile): JoinLevelProfile[] {
+  for (const [depth, level] of levels.entries()) {
+    const key = keys[depth];
+    const sources = leaves[level.leaf]!.sources();
+    const asts = level.filters.map((f) => conjuncts.find((c) => c.compiled === f)?.ast).filter((e): e is Expr => e !== undefined);
+    profile.levels.push({
+      method: key === undefined ? 'loop' : sources.length === 1 && sources[0]!.lookup !== null ? 'lookup' : 'hash',
+      key: key?.equality ?? null,
+      conditions: asts.filter((e) => e !== key?.equality),
+      sources,
+      rows: 0,
+      ms: 0,
+    });
+  }
+  return profile.levels;
 }
 
 function containsAggregate(e: Expr): boolean {
@@ -600,6 +625,7 @@ interface ProjectedItem {
 }
 
 function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): QueryPlan {
+  const profile = env.analyze?.claim(sel) ?? null;
   const leaves: Leaf[] = [];
   const conjunctAsts: Expr[] = [];
   if (sel.from !== null) flattenFrom(sel.from, env, parent, leaves, conjunctAsts);
@@ -608,7 +634,7 @@ function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): Quer
   const conjuncts = compileConjuncts(conjunctAsts, scope, env, leaves, offsets);
   const produce = leaves.length === 0
     ? (p: EvalCtx | null) => (conjuncts.every((c) => truth(c.compiled.eval({ row: [], parent: p })) === true) ? [[] as Value[]] : [])
-    : joinProducer(leaves, offsets, conjuncts, scope, env).produce;
+    : joinProducer(leaves, offsets, conjuncts, scope, env, profile).produce;
 
   const grouped = sel.groupBy.length > 0 || sel.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr)) || (sel.having !== null && containsAggregate(sel.having)) || sel.orderBy.some((o) => containsAggregate(o.expr));
   const width = scope.columns.length;
@@ -628,11 +654,26 @@ function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): Quer
   pushLimitIntoScan(sel, leaves, conjuncts, parent, grouped || limit === null ? null : limit + offset);
 
   const run = (p: EvalCtx | null): Value[][] => {
+    const started = profile === null ? 0 : nowMs();
+    const record = profile === null ? undefined : (kind: StageKind, rows: number): void => void profile.stages.push({ kind, rows, ms: nowMs() - started });
     let rows: Value[][] = produce(p);
-    if (grouped) rows = groupRows(rows, groupKeys, specs, width, p);
-    if (having !== null) rows = rows.filter((row) => truth(having.eval({ row, parent: p })) === true);
-    if (!windows.empty) windows.apply(rows, p);
-    return finishRows(rows, items.map((i) => i.compiled), order, sel.distinct, items.map((i) => i.column.type), limit, offset, p);
+    if (profile !== null) {
+      profile.joinRows += rows.length;
+      profile.joinMs += nowMs() - started;
+    }
+    if (grouped) {
+      rows = groupRows(rows, groupKeys, specs, width, p);
+      record?.('group', rows.length);
+    }
+    if (having !== null) {
+      rows = rows.filter((row) => truth(having.eval({ row, parent: p })) === true);
+      record?.('having', rows.length);
+    }
+    if (!windows.empty) {
+      windows.apply(rows, p);
+      record?.('window', rows.length);
+    }
+    return finishRows(rows, items.map((i) => i.compiled), order, sel.distinct, items.map((i) => i.column.type), limit, offset, p, record);
   };
   return cachedIfUncorrelated(items.map((i) => i.column), run, scope, parent);
 }
@@ -781,7 +822,7 @@ function compileOrder(orderBy: readonly OrderItem[], items: readonly ProjectedIt
 }
 
 /** Projection, DISTINCT, ORDER BY and LIMIT over (grouped) rows. */
-function finishRows(rows: readonly Value[][], outputs: readonly Compiled[], order: readonly OrderKey[], distinct: boolean, types: readonly SqlType[], limit: number | null, offset: number, p: EvalCtx | null): Value[][] {
+function finishRows(rows: readonly Value[][], outputs: readonly Compiled[], order: readonly OrderKey[], distinct: boolean, types: readonly SqlType[], limit: number | null, offset: number, p: EvalCtx | null, record?: (kind: StageKind, rows: number) => void): Value[][] {
   let projected = rows.map((row) => {
     const ctx = { row, parent: p };
     const out = outputs.map((o) => o.eval(ctx));
@@ -797,10 +838,17 @@ function finishRows(rows: readonly Value[][], outputs: readonly Compiled[], orde
       seen.add(k);
       return true;
     });
+    record?.('distinct', projected.length);
   }
-  if (order.length > 0) projected.sort((a, b) => compareKeys(a.keys, b.keys, order));
+  if (order.length > 0) {
+    projected.sort((a, b) => compareKeys(a.keys, b.keys, order));
+    record?.('sort', projected.length);
+  }
   let result = projected.map((r) => r.out);
-  if (offset > 0 || limit !== null) result = result.slice(offset, limit === null ? undefined : offset + limit);
+  if (offset > 0 || limit !== null) {
+    result = result.slice(offset, limit === null ? undefined : offset + limit);
+    record?.('limit', result.length);
+  }
   return result;
 }
 

@@ -836,13 +836,26 @@ function castTarget(t: N): CastTarget {
   throw unsupported(`CAST AS ${name}`);
 }
 
+/** Set while `qualifiedExprText` runs (exprText is synchronous). */
+let qualifyColumns = false;
+
+/** exprText with columns as written with their table (`x.src = a.id`), for EXPLAIN's conditions. */
+export function qualifiedExprText(e: Expr): string {
+  qualifyColumns = true;
+  try {
+    return exprText(e);
+  } finally {
+    qualifyColumns = false;
+  }
+}
+
 /** A readable text for an expression, used to name a result column when the source text is unknown. */
 export function exprText(e: Expr): string {
   switch (e.kind) {
     case 'literal':
       return literalText(e.literal);
     case 'column':
-      return e.name;
+      return qualifyColumns && e.table !== null ? `${e.table}.${e.name}` : e.name;
     case 'param':
       return '?';
     case 'unary':
