@@ -8,6 +8,7 @@
  *   [0, 'view', db, view]             → JSON ViewDef (the query as text)
  *   [0, 'trg', db, trigger]           → JSON TriggerDef
  *   [0, 'stat', tableId]              → JSON TableStats (ANALYZE TABLE, exec/analyze-table.ts)
+ *   [0, 'cvfail', tableId]            → JSON ConversionFailure (online MODIFY COLUMN, exec/online-ddl.ts)
  *   [tableId, 1, pk…]                 → row (row-codec)
  *   [tableId, indexId, cols…, pk…]    → primary row key (secondary index entry)
  *   [tableId, indexId, cols…]         → primary row key (unique index entry without NULLs)
@@ -44,6 +45,13 @@ export interface ColumnDef {
   readonly slot?: number;
   /** What a row stored before the column was added reads as (online ADD COLUMN); absent: NULL. */
   readonly fill?: StoredDefault;
+  /**
+   * Only on a column of TableDef.pending (online MODIFY/CHANGE COLUMN, exec/online-ddl.ts): the
+   * slot of the column this one is converted from. Writers store here the value of that slot
+   * converted to this column (exec/row-layout.ts) — the new column from the old one while it is
+   * added, the old column from the new one while it is dropped.
+   */
+  readonly convertsFrom?: number;
 }
 
 /** A secondary (or unique) index. */
@@ -78,6 +86,11 @@ export interface PendingSchemaChange {
   readonly garbageSlots: readonly number[];
   /** nextIndexId to put back once a rolled-back ADD INDEX left nothing behind. */
   readonly restoreNextIndexId?: number;
+  /**
+   * The columns and slotCount to put back once a rolled-back ADD/MODIFY COLUMN left nothing
+   * behind: its slots are cut from every row first (exec/backfill.ts), so they can be reused.
+   */
+  readonly restoreLayout?: { readonly columns: readonly ColumnDef[]; readonly slotCount?: number };
 }
 
 /** A table. */
@@ -151,6 +164,8 @@ export const tableKey = (db: string, table: string): Uint8Array => sys(text('tbl
 const counterKey = (name: string): Uint8Array => sys(text('ctr'), text(name));
 /** Key of a table's AUTO_INCREMENT (or hidden row id) counter. */
 export const autoIncrementKey = (tableId: number): Uint8Array => sys(text('ainc'), int(tableId));
+/** Key of the conversion failure a writer recorded during an online MODIFY COLUMN of a table. */
+export const conversionFailureKey = (tableId: number): Uint8Array => sys(text('cvfail'), int(tableId));
 
 /** Prefix of every database entry. */
 export const databasesPrefix = (): Uint8Array => sys(text('db'));
@@ -250,6 +265,26 @@ export function setAutoIncrement(txn: Txn, tableId: number, next: bigint): void 
 /** True once SqlEngine.init wrote the catalog's version marker. */
 export async function catalogInitialized(txn: Txn): Promise<boolean> {
   return (await txn.get(counterKey('catalog_version'))) !== undefined;
+}
+
+/**
+ * A value a writer could not convert to the column an online MODIFY/CHANGE COLUMN is adding
+ * (the row was stored anyway, its converted value NULL): the error it would have raised.
+ */
+export interface ConversionFailure {
+  readonly errno: number;
+  readonly message: string;
+}
+
+/** The conversion failure recorded for table `tableId`, or undefined. */
+export async function getConversionFailure(txn: Txn, tableId: number): Promise<ConversionFailure | undefined> {
+  const v = await txn.get(conversionFailureKey(tableId));
+  return v === undefined ? undefined : decodeJson<ConversionFailure>(v);
+}
+
+/** Records a conversion failure of table `tableId` (the last one written wins). */
+export function putConversionFailure(txn: Txn, tableId: number, failure: ConversionFailure): void {
+  txn.put(conversionFailureKey(tableId), encodeJson(failure));
 }
 
 /** A view: its query as written, parsed again when the view is read. */

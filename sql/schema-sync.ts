@@ -37,7 +37,7 @@ export interface JobStatus {
   readonly name: string;
   /** The step under way. */
   phase: 'deleteOnly' | 'writeOnly' | 'backfill' | 'public' | 'dropping' | 'cleanup' | 'rollback';
-  /** Rows the backfill has read so far. */
+  /** Rows the backfill has read so far (in its current pass: an online MODIFY may run another). */
   rowsBackfilled: number;
 }
 

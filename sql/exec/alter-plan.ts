@@ -8,6 +8,23 @@
  * time, the type's zero for NOT NULL without a default, else NULL). An index that loses a
  * dropped column becomes a new index (new id, same name) over the columns left, built like
  * any added index, and the old one is dropped.
+ *
+ * MODIFY/CHANGE COLUMN is one of two things:
+ *   - metadata only, when every value the old column can hold is stored by the new
+ *     definition unchanged, with the same index key (`storesUnchanged`): same type, or a
+ *     widening within one kind — an integer to one whose range contains it, a string or
+ *     binary to one at least as long (CHAR to VARCHAR/TEXT, not back: CHAR drops trailing
+ *     spaces), a DECIMAL to one with the same scale and at least as many integer digits,
+ *     FLOAT to DOUBLE — and NOT NULL not added. Name, DEFAULT and NULL may change freely. The
+ *     column keeps its slot and its indexes; nothing is read or written but the definition.
+ *   - otherwise a *shadow* column: the new definition in a fresh slot with `convertsFrom` the
+ *     old slot, at the old column's position, and the old column dropped; an index over the
+ *     column becomes a new index over the shadow (as for DROP COLUMN above). Writers and the
+ *     backfill store the converted value (row-layout.ts), so the switch is one commit.
+ * What the shadow path cannot do yet goes to the one-transaction path (`NeedsOneTransaction`),
+ * which behaves as before: a primary key or AUTO_INCREMENT column that needs a conversion (a
+ * new row key, a second AUTO_INCREMENT column); a MODIFY that adds AUTO_INCREMENT or writes
+ * PRIMARY KEY or UNIQUE on the column; a column the same ALTER already added or modified.
  */
 import { SqlError } from '../../src/base/errors.js';
 import type { AlterAction, ColumnSpec, IndexSpec } from '../ast/statement.js';
@@ -19,7 +36,12 @@ import type { CompileEnv } from './plan-types.js';
 import { defaultValueOf, storeValue, toStoredDefault } from './store-value.js';
 
 /** Action kinds an online ALTER runs; any other kind takes the one-transaction path. */
-export const onlineActionKinds: ReadonlySet<AlterAction['kind']> = new Set(['addColumn', 'dropColumn', 'addIndex', 'dropIndex']);
+export const onlineActionKinds: ReadonlySet<AlterAction['kind']> = new Set(['addColumn', 'dropColumn', 'modifyColumn', 'addIndex', 'dropIndex']);
+
+/** Thrown by planAlter for an ALTER the online path cannot run (see the header): alter-table.ts runs it. */
+export class NeedsOneTransaction extends Error {
+  override readonly name = 'NeedsOneTransaction';
+}
 
 /** An index while planning: columns as slots. */
 interface PlannedIndex {
@@ -35,9 +57,12 @@ export interface AlterPlan {
   readonly target: TableDef;
   /** The definition before, with slots when columns change (the same rows, the same layout). */
   readonly base: TableDef;
-  /** New columns (slot and fill set), in target order. */
+  /** New columns (slot and fill set, or shadow columns with convertsFrom), in target order. */
   readonly addedColumns: readonly ColumnDef[];
-  /** Dropped columns as they were, each with a fill for writers that still store it. */
+  /**
+   * Dropped columns as they were, each with a fill for writers that still store it (and a
+   * modified column's old definition with convertsFrom its shadow's slot).
+   */
   readonly droppedColumns: readonly ColumnDef[];
   /** Indexes to build, columns as positions in [...base.columns, ...addedColumns]. */
   readonly addedIndexes: readonly IndexDef[];
@@ -52,42 +77,57 @@ interface Working {
   slotCount: number;
 }
 
-/** Applies `actions` (all in onlineActionKinds) to `def`; throws MySQL's error for the first bad one. */
+/**
+ * Applies `actions` (all in onlineActionKinds) to `def`; throws MySQL's error for the first bad
+ * one, NeedsOneTransaction for what only alter-table.ts runs.
+ */
 export function planAlter(def: TableDef, actions: readonly AlterAction[], env: CompileEnv): AlterPlan {
-  const changesColumns = actions.some((a) => a.kind === 'addColumn' || a.kind === 'dropColumn');
-  const base: TableDef = changesColumns && def.slotCount === undefined
+  const slotted: TableDef = def.slotCount === undefined
     ? { ...def, columns: def.columns.map((c, i) => ({ ...c, slot: i })), slotCount: def.columns.length }
     : def;
-  const slotOf = (position: number): number => base.columns[position]!.slot ?? position;
+  const slotOf = (position: number): number => slotted.columns[position]!.slot ?? position;
   const w: Working = {
-    columns: [...base.columns],
-    indexes: base.indexes.map((ix) => ({ id: ix.id, name: ix.name, unique: ix.unique, slots: ix.columns.map(slotOf) })),
-    nextIndexId: base.nextIndexId,
-    slotCount: base.slotCount ?? base.columns.length,
+    columns: [...slotted.columns],
+    indexes: slotted.indexes.map((ix) => ({ id: ix.id, name: ix.name, unique: ix.unique, slots: ix.columns.map(slotOf) })),
+    nextIndexId: slotted.nextIndexId,
+    slotCount: slotted.slotCount!,
   };
-  for (const action of actions) applyAction(action, w, base, env);
+  for (const action of actions) applyAction(action, w, slotted, env);
+  const kept = new Set(w.columns.map((c) => c.slot!));
+  const fresh = (c: ColumnDef): boolean => c.slot! >= slotted.slotCount!;
+  const addedColumns = w.columns.filter(fresh);
+  // A modified column, while it is dropped, is converted back from its shadow.
+  const shadowOf = new Map(addedColumns.flatMap((c) => (c.convertsFrom === undefined ? [] : [[c.convertsFrom, c.slot!] as const])));
+  const droppedColumns = slotted.columns.filter((c) => !kept.has(c.slot!)).map((c): ColumnDef => {
+    const back = shadowOf.get(c.slot!);
+    return { ...c, fill: toStoredDefault(dropFill(c, env.session.nowMs)), ...(back === undefined ? {} : { convertsFrom: back }) };
+  });
+  // Only metadata changed and the table never had slots: it keeps the original layout.
+  const layoutKept = def.slotCount === undefined && addedColumns.length === 0 && droppedColumns.length === 0;
+  const base = layoutKept ? def : slotted;
+  const targetColumns = w.columns.map((c): ColumnDef => {
+    const { convertsFrom: _from, slot: _slot, ...plain } = c;
+    return layoutKept ? plain : { ...plain, slot: c.slot! };
+  });
   const target: TableDef = {
     ...base,
-    columns: w.columns,
+    columns: targetColumns,
     primaryKey: base.primaryKey.map((p) => positionOfSlot(w.columns, slotOf(p))),
     indexes: w.indexes.map((ix) => toIndexDef(ix, w.columns)),
     nextIndexId: w.nextIndexId,
-    ...(changesColumns ? { slotCount: w.slotCount } : {}),
+    ...(layoutKept ? {} : { slotCount: w.slotCount }),
   };
-  const kept = new Set(w.columns.map((c, i) => c.slot ?? i));
-  const addedColumns = w.columns.filter((c) => c.slot !== undefined && c.slot >= (base.slotCount ?? base.columns.length));
-  const droppedColumns = base.columns.filter((c, i) => !kept.has(c.slot ?? i)).map((c) => ({ ...c, fill: toStoredDefault(dropFill(c, env.session.nowMs)) }));
-  const baseIds = new Set(base.indexes.map((ix) => ix.id));
+  const baseIds = new Set(slotted.indexes.map((ix) => ix.id));
   const targetIds = new Set(w.indexes.map((ix) => ix.id));
-  const withAdded = [...base.columns, ...addedColumns];
+  const withAdded = [...slotted.columns, ...addedColumns];
   const withDropped = [...w.columns, ...droppedColumns];
   return {
     target,
-    base: { ...base, slotCount: target.slotCount ?? base.slotCount },
+    base: layoutKept ? def : { ...slotted, slotCount: w.slotCount },
     addedColumns,
     droppedColumns,
     addedIndexes: w.indexes.filter((ix) => !baseIds.has(ix.id)).map((ix) => toIndexDef(ix, withAdded)),
-    droppedIndexes: base.indexes.filter((ix) => !targetIds.has(ix.id)).map((ix) => toIndexDef({ ...ix, slots: ix.columns.map(slotOf) }, withDropped)),
+    droppedIndexes: slotted.indexes.filter((ix) => !targetIds.has(ix.id)).map((ix) => toIndexDef({ ...ix, slots: ix.columns.map(slotOf) }, withDropped)),
   };
 }
 
@@ -108,6 +148,9 @@ function applyAction(action: AlterAction, w: Working, base: TableDef, env: Compi
       return;
     case 'dropColumn':
       dropColumn(w, action.name, base);
+      return;
+    case 'modifyColumn':
+      modifyColumn(w, action.oldName, action.column, base, env);
       return;
     case 'addIndex':
       addIndex(w, action.index);
@@ -167,14 +210,83 @@ function dropColumn(w: Working, name: string, base: TableDef): void {
   const slot = w.columns[i]!.slot!;
   if (base.primaryKey.some((p) => (base.columns[p]!.slot ?? p) === slot)) throw unsupported('dropping a primary key column');
   w.columns.splice(i, 1);
+  rebuildIndexes(w, base, slot, null);
+}
+
+/**
+ * Indexes over `slot` change their entries: each is built again under a new id (same name),
+ * over `replacement` instead (a shadow column), or over the columns left (a dropped one).
+ */
+function rebuildIndexes(w: Working, base: TableDef, slot: number, replacement: number | null): void {
   const baseIds = new Set(base.indexes.map((ix) => ix.id));
   w.indexes = w.indexes.flatMap((ix): PlannedIndex[] => {
     if (!ix.slots.includes(slot)) return [ix];
-    const slots = ix.slots.filter((s) => s !== slot);
+    const slots = replacement === null ? ix.slots.filter((s) => s !== slot) : ix.slots.map((s) => (s === slot ? replacement : s));
     if (slots.length === 0) return [];
     // A built index loses a key column: its entries change, so it is built again under a new id.
     return [{ ...ix, slots, id: baseIds.has(ix.id) ? w.nextIndexId++ : ix.id }];
   });
+}
+
+/** MODIFY/CHANGE COLUMN: metadata only, or a shadow column (see the header). */
+function modifyColumn(w: Working, oldName: string, spec: ColumnSpec, base: TableDef, env: CompileEnv): void {
+  const i = findColumn(w, oldName);
+  // The one-transaction path's errors, in its order.
+  if (i < 0) throw new SqlError('CANT_DROP_FIELD_OR_KEY', `Can't DROP '${oldName}'; check that column/key exists`);
+  if (spec.name.toLowerCase() !== oldName.toLowerCase() && findColumn(w, spec.name) >= 0) {
+    throw new SqlError('DUP_FIELDNAME', `Duplicate column name '${spec.name}'`);
+  }
+  const old = w.columns[i]!;
+  const slot = old.slot!;
+  const inPrimaryKey = base.primaryKey.some((p) => (base.columns[p]!.slot ?? p) === slot);
+  const col: ColumnDef = { ...columnDef(spec, inPrimaryKey, env), autoIncrement: spec.autoIncrement || old.autoIncrement };
+  if (slot >= (base.slotCount ?? base.columns.length) || col.autoIncrement !== old.autoIncrement || spec.primaryKey || spec.unique) throw new NeedsOneTransaction();
+  if (storesUnchanged(old, col)) {
+    // Rows stored before the column was added still read as its fill, unchanged by the new type.
+    w.columns[i] = { ...col, slot, ...(old.fill === undefined ? {} : { fill: old.fill }) };
+    return;
+  }
+  // A new row key, or a new AUTO_INCREMENT column beside the old one: not online yet.
+  if (inPrimaryKey || old.autoIncrement) throw new NeedsOneTransaction();
+  const shadow = w.slotCount++;
+  w.columns[i] = { ...col, slot: shadow, convertsFrom: slot };
+  rebuildIndexes(w, base, slot, shadow);
+}
+
+/**
+ * True when storing any value of `old` into `next` (store-value.ts) gives the same stored value
+ * and index key, and no value of `old` is refused: the change is metadata only.
+ */
+export function storesUnchanged(old: ColumnDef, next: ColumnDef): boolean {
+  if (next.notNull && !old.notNull) return false;
+  const a = old.type;
+  const b = next.type;
+  switch (a.kind) {
+    case 'int':
+      return b.kind === 'int' && intRange(b.bytes, b.unsigned)[0] <= intRange(a.bytes, a.unsigned)[0] && intRange(b.bytes, b.unsigned)[1] >= intRange(a.bytes, a.unsigned)[1];
+    case 'decimal':
+      return b.kind === 'decimal' && b.scale === a.scale && b.precision - b.scale >= a.precision - a.scale && (!b.unsigned || a.unsigned);
+    case 'float':
+      return b.kind === 'float' || b.kind === 'double';
+    case 'string':
+      return b.kind === 'string' && b.maxChars >= a.maxChars && (b.variant !== 'char' || a.variant === 'char');
+    case 'binary':
+      return b.kind === 'binary' && b.maxBytes >= a.maxBytes;
+    case 'datetime':
+    case 'timestamp':
+    case 'time':
+      return b.kind === a.kind && b.fsp === a.fsp;
+    case 'double':
+    case 'date':
+    case 'null':
+      return b.kind === a.kind;
+  }
+}
+
+/** Smallest and largest value of an integer type. */
+function intRange(bytes: number, unsigned: boolean): [bigint, bigint] {
+  const bits = BigInt(bytes * 8);
+  return unsigned ? [0n, 2n ** bits - 1n] : [-(2n ** (bits - 1n)), 2n ** (bits - 1n) - 1n];
 }
 
 function addIndex(w: Working, spec: IndexSpec): void {

@@ -8,10 +8,14 @@
  * transaction, so it is atomic but bounded by one commit's size, and concurrent writers of the
  * table conflict with it.
  *
- * An ALTER made only of ADD/DROP COLUMN and ADD/DROP INDEX runs online instead, in batches
- * committed one by one while other sessions keep writing (online-ddl.ts); this path is what is
- * left: MODIFY/CHANGE COLUMN (online: not built yet), RENAME TO, FOREIGN KEY actions, and any
- * ALTER of a table with foreign keys.
+ * An ALTER made only of ADD/DROP COLUMN, MODIFY/CHANGE COLUMN and ADD/DROP INDEX runs online
+ * instead, in batches committed one by one while other sessions keep writing (online-ddl.ts;
+ * a MODIFY converts through a shadow column with the same storeValue, or changes only the
+ * definition when no stored value can change: alter-plan.ts). This path is what is left:
+ * RENAME TO, FOREIGN KEY actions, any ALTER of a table with foreign keys, and the MODIFYs the
+ * online path does not take (a primary key or AUTO_INCREMENT column that needs a conversion,
+ * AUTO_INCREMENT, PRIMARY KEY or UNIQUE written on the column, a column modified twice or
+ * added by the same ALTER).
  */
 import { SqlError } from '../../src/base/errors.js';
 import type { Txn } from '../../src/txn/txn-kv.js';

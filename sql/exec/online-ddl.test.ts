@@ -1,15 +1,19 @@
 /**
  * Proves online ALTER TABLE (online-ddl.ts) through real sessions of one engine: while one
- * session runs ADD INDEX / ADD UNIQUE / ADD COLUMN / DROP COLUMN over 5,000 rows (ATOLL_DDL_ROWS) in small
- * batches, another keeps inserting, updating and deleting rows of the same table; every
+ * session runs ADD INDEX / ADD UNIQUE / ADD, DROP or MODIFY COLUMN over 5,000 rows (ATOLL_DDL_ROWS)
+ * in small batches, another keeps inserting, updating and deleting rows of the same table; every
  * statement succeeds, DML is seen completing while the backfill (or cleanup) is under way (the
  * job's progress is sampled after each statement; reads sometimes take a turn of the event
  * loop, so batches and statements interleave inside each other, and half of the writes aim
  * just ahead of the backfill), and afterwards each index holds exactly the
  * entries the rows call for (read from the index's key range and through SQL that uses the
- * index, against a full scan). A UNIQUE backfill that meets a duplicate fails with 1062 and
- * leaves the stored definition byte for byte as it was; a job that dies mid-backfill leaves a
- * pending index that queries never read and that the next start rolls back.
+ * index, against a full scan). MODIFY/CHANGE COLUMN converts through a shadow column the same
+ * way (a widening only changes the definition), and writes that set the column keep working.
+ * A UNIQUE backfill that meets a duplicate fails with 1062, a MODIFY that meets a value the new
+ * type refuses — stored before, or by the other session behind the backfill — with MySQL's
+ * errno (1264 at that row); both leave the definition and every stored byte as they were. A
+ * job that dies mid-backfill leaves a pending index that queries never read and that the next
+ * start rolls back.
  */
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/base/clock.js';
@@ -21,7 +25,7 @@ import type { TxnKv } from '../../src/txn/txn-kv.js';
 import { createMemoryMvccStore } from '../../storage/memory-mvcc-store.js';
 import type { MvccEngine } from '../../storage/engine.js';
 import { getTable, indexRange, primaryIndexId, type IndexDef, type TableDef } from '../catalog.js';
-import { decodeRow } from '../row-codec.js';
+import { decodeRow, encodeRow } from '../row-codec.js';
 import type { JobStatus, OnlineDdlOptions } from '../schema-sync.js';
 import type { SqlSession } from '../session-api.js';
 import { SqlEngine } from '../sql-engine.js';
@@ -97,6 +101,11 @@ async function scanAll(kv: TxnKv, range: { start: Uint8Array; end: Uint8Array })
   } finally {
     txn.rollback();
   }
+}
+
+/** Every key and value of table `id` (rows and all indexes), as hex. */
+async function tableBytes(kv: TxnKv, id: number): Promise<string[][]> {
+  return (await scanAll(kv, { start: indexRange(id, 0).start, end: indexRange(id, 1000).end })).map((e) => [hex(e.key), hex(e.value)]);
 }
 
 /** Asserts that `index` holds exactly one entry per row, pointing at it, and nothing else. */
@@ -243,6 +252,257 @@ describe('online ALTER TABLE', () => {
     expect(await rows(a, 'SELECT COUNT(*) FROM t WHERE a = 17')).toEqual(await rows(a, 'SELECT COUNT(*) FROM t WHERE a + 0 = 17'));
   }, 300_000);
 
+  it('modifies indexed columns — a conversion through a shadow column, widenings as metadata only — while another session writes them', async () => {
+    const { engine, kv, open } = await newEngine({ backfillBatchRows: 200 }, createMemoryMvccStore(), true);
+    const [a, b] = [await open(), await open()];
+    await run(a, 'CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, c VARCHAR(20), KEY ka (a), KEY kbc (b, c))');
+    await b.useDatabase('d');
+    await fillTable(a, ROWS, (id) => `${id}, ${(id % 500) - 250}, ${id % 7}, 'c${id}'`);
+    const before = await readDef(kv, 't');
+    type Row = [a: number, b: number, c: string];
+    const model = new Map<number, Row>(Array.from({ length: ROWS }, (_, i): [number, Row] => [i + 1, [((i + 1) % 500) - 250, (i + 1) % 7, `c${i + 1}`]]));
+    const random = new SeededRandom(13);
+    let nextId = ROWS + 1;
+    // Every write sets the modified columns, with values both definitions take.
+    const dml = (step: number): string => {
+      const op = random.int(3);
+      const row: Row = [(step % 500) - 250, step % 1000, `s${step}`];
+      if (op === 0) {
+        const id = nextId++;
+        model.set(id, row);
+        return `INSERT INTO t VALUES (${id}, ${row[0]}, ${row[1]}, '${row[2]}')`;
+      }
+      const id = targetId(engine, random, nextId - 1);
+      if (op === 1) {
+        if (model.has(id)) model.set(id, row);
+        return `UPDATE t SET a = ${row[0]}, b = ${row[1]}, c = '${row[2]}' WHERE id = ${id}`;
+      }
+      model.delete(id);
+      return `DELETE FROM t WHERE id = ${id}`;
+    };
+    const outcome = await concurrently(engine, a, b, 'ALTER TABLE t MODIFY a DECIMAL(12,2) NOT NULL, MODIFY b BIGINT, MODIFY c VARCHAR(40)', dml);
+    expect(outcome.ddlErrno).toBeUndefined();
+    expect(outcome.errors).toEqual([]);
+    // a was converted row by row while the writes went on; its old slot was then cleared.
+    expect(outcome.during.get('backfill-in-progress') ?? 0).toBeGreaterThan(20);
+    expect(outcome.during.get('cleanup') ?? 0).toBeGreaterThan(0);
+
+    expect((await rows(a, 'DESCRIBE t')).map((r) => [r[0], r[1], r[2]])).toEqual([['id', 'int', 'NO'], ['a', 'decimal(12,2)', 'NO'], ['b', 'bigint', 'YES'], ['c', 'varchar(40)', 'YES']]);
+    const [[, created]] = await rows(a, 'SHOW CREATE TABLE t') as [[string, string]];
+    expect(created).toContain('`a` decimal(12,2) NOT NULL');
+    expect(created).toContain('`b` bigint');
+    expect(created).toContain('`c` varchar(40)');
+    expect(await rows(a, 'SELECT id, a, b, c FROM t ORDER BY id')).toEqual(
+      [...model].sort((x, y) => x[0] - y[0]).map(([id, [va, vb, vc]]) => [BigInt(id), `${va}.00`, BigInt(vb), vc]),
+    );
+    const def = await readDef(kv, 't');
+    expect(def.pending).toBeUndefined();
+    // a moved to a new slot and ka was built again over it; b and c kept their slots and kbc.
+    expect(def.columns.map((c) => [c.name, c.slot])).toEqual([['id', 0], ['a', 4], ['b', 2], ['c', 3]]);
+    expect(def.indexes.map((ix) => [ix.name, ix.id === before.indexes.find((o) => o.name === ix.name)!.id])).toEqual([['ka', false], ['kbc', true]]);
+    for (const index of def.indexes) expect(await expectIndexMatchesRows(kv, def, index)).toBe(model.size);
+    expect(await scanAll(kv, indexRange(def.id, before.indexes[0]!.id))).toEqual([]);
+    const stored = await scanAll(kv, indexRange(def.id, primaryIndexId));
+    expect(stored.filter((r) => (decodeRow(r.value)[1] ?? null) !== null)).toEqual([]);
+    expect((await rows(a, 'EXPLAIN SELECT id FROM t WHERE a = 42'))[0]![6]).toBe('ka');
+    for (const v of [-250, 42]) {
+      expect(await rows(a, `SELECT id FROM t WHERE a = ${v} ORDER BY id`)).toEqual(await rows(a, `SELECT id FROM t WHERE a + 0 = ${v} ORDER BY id`));
+    }
+    // The new definition holds for writers.
+    await run(a, `INSERT INTO t VALUES (${nextId}, 1.005, 12345678901, '${'x'.repeat(40)}')`);
+    expect(await rows(a, `SELECT a, b FROM t WHERE id = ${nextId}`)).toEqual([['1.01', 12345678901n]]);
+    expect(await errnoOf(a, 'UPDATE t SET a = 1e10 WHERE id = 1')).toBe(1264);
+  }, 300_000);
+
+  it('renames a column while changing its type, and writes naming only the other columns keep working', async () => {
+    const { engine, kv, open } = await newEngine({ backfillBatchRows: 50 }, createMemoryMvccStore(), true);
+    const [a, b] = [await open(), await open()];
+    await run(a, 'CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, a INT DEFAULT 5, b VARCHAR(10), KEY kab (a, b))');
+    await b.useDatabase('d');
+    const rowCount = Math.ceil(ROWS / 4);
+    await fillTable(a, rowCount, (id) => `${id}, ${id % 100}, 'b${id % 100}'`);
+    const model = new Map<number, [number, string]>(Array.from({ length: rowCount }, (_, i) => [i + 1, [(i + 1) % 100, `b${(i + 1) % 100}`]]));
+    const random = new SeededRandom(17);
+    let nextId = rowCount + 1;
+    // Statements valid before and after the ALTER: they name only id and b (a new row takes the default).
+    const dml = (step: number): string => {
+      const op = random.int(3);
+      if (op === 0) {
+        const id = nextId++;
+        model.set(id, [5, `n${step % 100}`]);
+        return `INSERT INTO t (id, b) VALUES (${id}, 'n${step % 100}')`;
+      }
+      const id = targetId(engine, random, nextId - 1);
+      if (op === 1) {
+        const row = model.get(id);
+        if (row !== undefined) model.set(id, [row[0], `u${step % 100}`]);
+        return `UPDATE t SET b = 'u${step % 100}' WHERE id = ${id}`;
+      }
+      model.delete(id);
+      return `DELETE FROM t WHERE id = ${id}`;
+    };
+    const outcome = await concurrently(engine, a, b, 'ALTER TABLE t CHANGE a amount DECIMAL(8,1) NOT NULL DEFAULT 5', dml);
+    expect(outcome.ddlErrno).toBeUndefined();
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.during.get('backfill-in-progress') ?? 0).toBeGreaterThan(10);
+
+    expect((await rows(a, 'DESCRIBE t')).map((r) => [r[0], r[1], r[2], r[4]])).toEqual([['id', 'int', 'NO', null], ['amount', 'decimal(8,1)', 'NO', '5.0'], ['b', 'varchar(10)', 'YES', null]]);
+    expect(await errnoOf(a, 'SELECT a FROM t')).toBe(1054);
+    expect(await rows(a, 'SELECT id, amount, b FROM t ORDER BY id')).toEqual([...model].sort((x, y) => x[0] - y[0]).map(([id, [v, s]]) => [BigInt(id), `${v}.0`, s]));
+    const def = await readDef(kv, 't');
+    expect(await expectIndexMatchesRows(kv, def, def.indexes[0]!)).toBe(model.size);
+    expect((await rows(a, 'SHOW INDEX FROM t')).map((r) => [r[2], r[4]])).toEqual([['PRIMARY', 'id'], ['kab', 'amount'], ['kab', 'b']]);
+    expect((await rows(a, 'EXPLAIN SELECT id FROM t WHERE amount = 7'))[0]![6]).toBe('kab');
+    expect(await rows(a, 'SELECT COUNT(*) FROM t WHERE amount = 7')).toEqual(await rows(a, 'SELECT COUNT(*) FROM t WHERE amount + 0 = 7'));
+  }, 300_000);
+
+  it('fails a MODIFY to a narrower type on a value that does not fit with 1264 and leaves the table byte for byte as it was', async () => {
+    const { kv, open } = await newEngine({ backfillBatchRows: 100 });
+    const s = await open();
+    await run(s, "CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, a INT, b VARCHAR(5), KEY ka (a), KEY kba (b, a))");
+    await fillTable(s, 500, (id) => `${id}, ${id === 450 ? 300 : id % 100}, 'x${id % 9}'`);
+    const before = await readDef(kv, 't');
+    const created = await rows(s, 'SHOW CREATE TABLE t');
+    const all = await tableBytes(kv, before.id);
+    expect(await s.query('ALTER TABLE t MODIFY a TINYINT')).toMatchObject([{ kind: 'error', error: { errno: 1264, message: "Out of range value for column 'a' at row 450" } }]);
+    expect(await s.query('ALTER TABLE t CHANGE a c TINYINT NOT NULL, ADD INDEX kc (c)')).toMatchObject([{ kind: 'error', error: { errno: 1264, message: "Out of range value for column 'c' at row 450" } }]);
+    expect(await readDef(kv, 't')).toEqual(before);
+    expect(await rows(s, 'SHOW CREATE TABLE t')).toEqual(created);
+    expect(await tableBytes(kv, before.id)).toEqual(all);
+    // The one-transaction path failed the same way.
+    expect(await errnoOf(s, 'ALTER TABLE t MODIFY a TINYINT, RENAME TO u')).toBe(1264);
+    // Still writable, and the MODIFY goes through once the value fits.
+    await run(s, 'UPDATE t SET a = 3 WHERE id = 450; INSERT INTO t VALUES (501, 7, NULL)');
+    await run(s, 'ALTER TABLE t MODIFY a TINYINT');
+    expect(await rows(s, 'SELECT COUNT(*), SUM(a) FROM t WHERE a < 10')).toEqual(await rows(s, 'SELECT COUNT(*), SUM(a) FROM t WHERE a + 0 < 10'));
+  });
+
+  it('fails a narrowing MODIFY when a concurrent writer stores a value that does not fit behind the backfill', async () => {
+    const { engine, kv, open } = await newEngine({ backfillBatchRows: 50 }, createMemoryMvccStore(), true);
+    const [a, b] = [await open(), await open()];
+    await run(a, 'CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, a INT, KEY ka (a))');
+    await b.useDatabase('d');
+    const rowCount = 1000;
+    await fillTable(a, rowCount, (id) => `${id}, ${id % 100}`);
+    const before = await readDef(kv, 't');
+    const created = await rows(a, 'SHOW CREATE TABLE t');
+    const model = new Map<number, number>(Array.from({ length: rowCount }, (_, i) => [i + 1, (i + 1) % 100]));
+    const random = new SeededRandom(19);
+    let nextId = rowCount + 1;
+    let badWritten = false;
+    const dml = (step: number): string => {
+      const job = engine.schemaSync.runningJobs()[0];
+      if (!badWritten && job?.phase === 'backfill' && job.rowsBackfilled >= 300) {
+        // Row 5 is long converted: only the writer's record can fail the ALTER, and the pass it
+        // sets off numbers the row (a writer's own record would say row 1).
+        badWritten = true;
+        model.set(5, 1000);
+        return 'UPDATE t SET a = 1000 WHERE id = 5';
+      }
+      const op = random.int(3);
+      if (op === 0) {
+        const id = nextId++;
+        model.set(id, step % 100);
+        return `INSERT INTO t VALUES (${id}, ${step % 100})`;
+      }
+      const id = Math.max(6, targetId(engine, random, nextId - 1));
+      if (op === 1) {
+        if (model.has(id)) model.set(id, (step * 3) % 100);
+        return `UPDATE t SET a = ${(step * 3) % 100} WHERE id = ${id}`;
+      }
+      model.delete(id);
+      return `DELETE FROM t WHERE id = ${id}`;
+    };
+    const outcome = await concurrently(engine, a, b, 'ALTER TABLE t MODIFY a TINYINT', dml);
+    expect(badWritten).toBe(true);
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.ddlErrno).toBe(1264);
+    expect(await a.query('SHOW WARNINGS')).toMatchObject([{ kind: 'rows', rows: [['Error', 1264n, "Out of range value for column 'a' at row 5"]] }]);
+
+    expect(await readDef(kv, 't')).toEqual(before);
+    expect(await rows(a, 'SHOW CREATE TABLE t')).toEqual(created);
+    // Every row is stored exactly as the old definition stores it, and ka holds exactly its entries.
+    const expected = [...model].sort((x, y) => x[0] - y[0]).map(([id, v]) => hex(encodeRow([BigInt(id), BigInt(v)])));
+    expect((await scanAll(kv, indexRange(before.id, primaryIndexId))).map((r) => hex(r.value))).toEqual(expected);
+    expect(await expectIndexMatchesRows(kv, before, before.indexes[0]!)).toBe(model.size);
+    expect(await scanAll(kv, { start: indexRange(before.id, before.nextIndexId).start, end: indexRange(before.id, 1000).end })).toEqual([]);
+    await run(a, `UPDATE t SET a = 7 WHERE id = 5; INSERT INTO t VALUES (${nextId}, 8)`);
+    await run(a, 'ALTER TABLE t MODIFY a TINYINT');
+    expect(await rows(a, 'SELECT a FROM t WHERE id = 5')).toEqual([[7n]]);
+  }, 300_000);
+
+  it('changes only the definition when no stored value changes, and leaves converted key columns to one transaction', async () => {
+    const { kv, open } = await newEngine({ backfillBatchRows: 3 });
+    const s = await open();
+    await run(s, 'CREATE DATABASE d; USE d; CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, a INT, u INT, UNIQUE KEY uu (u)); INSERT INTO t (a, u) VALUES (1, 10), (2, 11), (3, 12)');
+    const before = await readDef(kv, 't');
+    const data = await tableBytes(kv, before.id);
+    // Widenings, a rename, a new DEFAULT, NULL allowed: the definition changes, no row or entry does.
+    await run(s, 'ALTER TABLE t MODIFY id BIGINT AUTO_INCREMENT, CHANGE u w BIGINT DEFAULT 4, MODIFY a INT NULL');
+    expect(await tableBytes(kv, before.id)).toEqual(data);
+    const widened = await readDef(kv, 't');
+    expect([widened.slotCount, widened.indexes]).toEqual([undefined, before.indexes]);
+    await run(s, 'INSERT INTO t (a) VALUES (4)');
+    expect(await rows(s, 'SELECT id, a, w FROM t WHERE a = 4')).toEqual([[4n, 4n, 4n]]);
+    // INT to BIGINT UNSIGNED refuses negative values, DECIMAL(3,0) large ones: both convert (new slots);
+    // widening the DECIMAL after that is metadata only again.
+    await run(s, 'ALTER TABLE t MODIFY w BIGINT UNSIGNED, MODIFY a DECIMAL(3,0)');
+    await run(s, 'ALTER TABLE t MODIFY a DECIMAL(5,0)');
+    const converted = await readDef(kv, 't');
+    expect([converted.columns.map((c) => [c.name, c.slot]), converted.indexes.map((ix) => ix.id === before.indexes[0]!.id)]).toEqual([[['id', 0], ['a', 4], ['w', 3]], [false]]);
+    expect(await rows(s, 'SELECT * FROM t ORDER BY id')).toEqual([[1n, '1', 10n], [2n, '2', 11n], [3n, '3', 12n], [4n, '4', 4n]]);
+    // A widening of a table that never had slots keeps its original layout and bytes.
+    await run(s, 'CREATE TABLE v (id INT PRIMARY KEY, s VARCHAR(3), KEY ks (s)); INSERT INTO v VALUES (1, \'abc\')');
+    const v = await readDef(kv, 'v');
+    const vBytes = await tableBytes(kv, v.id);
+    await run(s, 'ALTER TABLE v MODIFY id BIGINT, CHANGE s t VARCHAR(30) DEFAULT \'x\'');
+    expect(await tableBytes(kv, v.id)).toEqual(vBytes);
+    expect((await readDef(kv, 'v')).slotCount).toBeUndefined();
+    expect(await rows(s, 'SELECT id FROM v WHERE t = \'ABC\'')).toEqual([[1n]]);
+    // A key column that needs a conversion, or a column modified twice: one transaction, as before
+    // (rows rewritten in place, no new slot).
+    await run(s, 'ALTER TABLE v MODIFY id VARCHAR(10)');
+    expect((await readDef(kv, 'v')).columns.map((c) => [c.type.kind, c.slot])).toEqual([['string', undefined], ['string', undefined]]);
+    await run(s, 'ALTER TABLE t MODIFY a INT, MODIFY a BIGINT');
+    expect((await rows(s, 'DESCRIBE t')).map((r) => r[1])).toEqual(['bigint', 'bigint', 'bigint unsigned']);
+    // A conversion that makes two unique values one: 1062, and the table as it was.
+    await run(s, 'ALTER TABLE t CHANGE w u DECIMAL(6,1); UPDATE t SET u = 11.4 WHERE u = 10');
+    const b2 = await readDef(kv, 't');
+    const d2 = await tableBytes(kv, b2.id);
+    expect(await s.query('ALTER TABLE t MODIFY u INT')).toMatchObject([{ kind: 'error', error: { errno: 1062, message: "Duplicate entry '11' for key 't.uu'" } }]);
+    expect(await readDef(kv, 't')).toEqual(b2);
+    expect(await tableBytes(kv, b2.id)).toEqual(d2);
+  });
+
+  it('converts a table without a primary key, and a failed or dead MODIFY leaves it byte for byte as it was', async () => {
+    let die = false;
+    const first = await newEngine({ backfillBatchRows: 2, testOnlyAfterBackfillBatch: () => (die ? 'die' : 'continue') });
+    const { kv } = first;
+    const s = await first.open();
+    await run(s, "CREATE DATABASE d; USE d; CREATE TABLE t (a INT, b VARCHAR(5), KEY kb (b), KEY kab (a, b)); INSERT INTO t VALUES (1, 'x'), (2, 'y'), (300, 'z'), (4, NULL)");
+    const before = await readDef(kv, 't');
+    const data = await tableBytes(kv, before.id);
+    expect(await errnoOf(s, 'ALTER TABLE t MODIFY a TINYINT')).toBe(1264);
+    expect(await errnoOf(s, 'ALTER TABLE t MODIFY b VARCHAR(5) NOT NULL')).toBe(1048);
+    expect([await readDef(kv, 't'), await tableBytes(kv, before.id)]).toEqual([before, data]);
+    die = true;
+    expect(await errnoOf(s, 'ALTER TABLE t MODIFY a SMALLINT')).toBe(1317);
+    expect((await readDef(kv, 't')).pending?.columns.map((c) => [c.name, c.convertsFrom])).toEqual([['a', 0]]);
+    await run(s, "INSERT INTO t VALUES (5, 'w'); DELETE FROM t WHERE a = 5");
+    const second = await newEngine({ backfillBatchRows: 2 }, first.store);
+    expect([await readDef(second.kv, 't'), await tableBytes(second.kv, before.id)]).toEqual([before, data]);
+    const s2 = await second.open();
+    await run(s2, 'USE d; ALTER TABLE t MODIFY a SMALLINT, MODIFY b CHAR(3)');
+    expect(await rows(s2, 'SELECT * FROM t ORDER BY a')).toEqual([[1n, 'x'], [2n, 'y'], [4n, null], [300n, 'z']]);
+    // Rows stored before a column was added read as its fill, converted like any other value.
+    await run(s2, "ALTER TABLE t ADD COLUMN c INT DEFAULT 7; INSERT INTO t VALUES (5, 'w', 8)");
+    await run(s2, 'ALTER TABLE t MODIFY c DECIMAL(5,1) NOT NULL');
+    await run(s2, 'DELETE FROM t WHERE a = 2; UPDATE t SET c = 9.25 WHERE a = 1');
+    expect(await rows(s2, 'SELECT * FROM t ORDER BY a')).toEqual([[1n, 'x', '9.3'], [4n, null, '7.0'], [5n, 'w', '8.0'], [300n, 'z', '7.0']]);
+    const def = await readDef(second.kv, 't');
+    for (const index of def.indexes) expect(await expectIndexMatchesRows(second.kv, def, index)).toBe(4);
+  });
+
   it('fails a UNIQUE backfill that meets a duplicate with 1062 and leaves the table as it was', async () => {
     const { kv, open } = await newEngine({ backfillBatchRows: 100 });
     const s = await open();
@@ -349,7 +609,7 @@ describe('online ALTER TABLE', () => {
     const def = await readDef(kv, 't');
     expect(def.columns.map((c) => [c.name, c.slot])).toEqual([['a', 0], ['c', 2], ['d', 3]]);
     expect(await expectIndexMatchesRows(kv, def, def.indexes[0]!)).toBe(4);
-    // A MODIFY rewrites every row in one transaction; columns keep their slots.
+    // A widening MODIFY changes only the definition: the column keeps its slot.
     await run(s, 'ALTER TABLE t MODIFY d VARCHAR(10) NOT NULL');
     const modified = await readDef(kv, 't');
     expect([modified.slotCount, modified.columns.map((c) => [c.name, c.slot, c.type])]).toEqual([4, [['a', 0, def.columns[0]!.type], ['c', 2, def.columns[1]!.type], ['d', 3, { kind: 'string', maxChars: 10, variant: 'varchar' }]]]);

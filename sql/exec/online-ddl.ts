@@ -1,13 +1,15 @@
 /**
- * Online ALTER TABLE, F1 / TiDB style: ADD/DROP INDEX, ADD UNIQUE, ADD/DROP COLUMN (and
- * CREATE/DROP INDEX) run as a job of short steps while other sessions keep reading and writing the table. Each
- * step is its own DDL commit that changes the stored TableDef and bumps the schema version
- * (plan-cache.ts); before a step commits, every transaction that began before the previous
- * step has ended (schema-sync.ts), so at most two adjacent states are ever in use.
+ * Online ALTER TABLE, F1 / TiDB style: ADD/DROP INDEX, ADD UNIQUE, ADD/DROP COLUMN,
+ * MODIFY/CHANGE COLUMN (and CREATE/DROP INDEX) run as a job of short steps while other sessions
+ * keep reading and writing the table. Each step is its own DDL commit that changes the stored
+ * TableDef and bumps the schema version (plan-cache.ts); before a step commits, every
+ * transaction that began before the previous step has ended (schema-sync.ts), so at most two
+ * adjacent states are ever in use.
  *
  *   add phase   (when the ALTER adds columns or indexes)
  *     1. new columns write-only, new indexes delete-only      (TableDef.pending, 'add')
- *     2. new indexes write-only; backfill them in batches     (backfill.ts)
+ *     2. new indexes write-only; backfill them (and the shadow columns of a MODIFY) in
+ *        batches                                              (backfill.ts)
  *   final       3. the new definition public — columns, indexes, name — in one commit; what it
  *                  drops goes write-only                        (TableDef.pending, 'drop')
  *   retire      (what is pending goes away: the drop phase, or the rollback of a failed add)
@@ -20,28 +22,45 @@
  * row-layout.ts. ADD COLUMN never rewrites rows: old rows read the new column as its fill
  * value; DROP COLUMN leaves the old values in their slot until step 6 sets them to NULL.
  *
- * Until step 3 nothing is visible, so a failure (1062 on a UNIQUE backfill, a conflict, a
- * timeout) rolls the job back through steps 4–6 and leaves the table as it was. A job that
+ * MODIFY/CHANGE COLUMN (alter-plan.ts) is metadata only when no stored value can change
+ * (a widening, a rename, a new DEFAULT): step 3 alone. Otherwise the new definition is a
+ * *shadow* column in a new slot, added in step 1 with the indexes over it: every writer stores
+ * in it the old value converted by storeValue (a strict INSERT's conversion), step 2 converts
+ * every row, and step 3 puts the shadow at the old column's position under the new name while
+ * the old column and its indexes go to the drop phase. A value the new type refuses fails the
+ * ALTER with MySQL's error (1264, 1406, 1366, …): met by the backfill, at its row number; met
+ * by a concurrent writer, which stores the row anyway and records the failure
+ * (catalog.ts `conversionFailureKey`), the ALTER runs the backfill once more before step 3 —
+ * it finds the row or sees it fixed. Step 3 reads and deletes that record in its commit, so a
+ * writer still on the old state that records one after it conflicts (1213) and, retried, meets
+ * the new type itself.
+ *
+ * Until step 3 nothing is visible, so a failure (1062 on a UNIQUE backfill, a value that does
+ * not convert, a conflict, a timeout) rolls the job back through steps 4–6 and leaves the table
+ * as it was: the slots it took are cut from every row and the definition put back. A job that
  * dies (process crash) leaves its pending part in the catalog: the table stays usable (the
  * pending index is never read; writers keep maintaining it) and the next ALTER on the table,
  * or SqlEngine.init, retires it — an unfinished add is rolled back, an unfinished drop finished.
  *
- * Still in one transaction (alter-table.ts), after any pending part is retired: MODIFY/CHANGE
- * COLUMN (a type conversion may fail on any row: an online MODIFY needs a shadow column written
- * by both layouts and a batched copy — not built yet), RENAME TO and FOREIGN KEY actions, and
- * any ALTER of a table with foreign keys (foreign-key-guards.ts keeps both sides of a key right
- * inside that transaction).
+ * Still in one transaction (alter-table.ts), after any pending part is retired: RENAME TO and
+ * FOREIGN KEY actions, any ALTER of a table with foreign keys (foreign-key-guards.ts keeps both
+ * sides of a key right inside that transaction), and the MODIFYs alter-plan.ts leaves to it
+ * (a primary key or AUTO_INCREMENT column that needs a conversion, AUTO_INCREMENT, PRIMARY KEY
+ * or UNIQUE added by the MODIFY, a column the same ALTER already added or modified).
  */
-import { SqlError } from '../../src/base/errors.js';
+import { ER, RetryableTxnError, SqlError, type ErrorCode } from '../../src/base/errors.js';
 import type { Timestamp } from '../../src/base/ids.js';
-import type { TxnKv } from '../../src/txn/txn-kv.js';
+import { limits } from '../../src/base/limits.js';
+import type { Txn, TxnKv } from '../../src/txn/txn-kv.js';
 import type { AlterAction, Statement } from '../ast/statement.js';
-import { getTable, listDatabases, listTables, putTable, type PendingSchemaChange, type TableDef } from '../catalog.js';
+import {
+  conversionFailureKey, getConversionFailure, getTable, listDatabases, listTables, putTable, type ConversionFailure, type PendingSchemaChange, type TableDef,
+} from '../catalog.js';
 import type { StatementResult } from '../session-api.js';
 import type { JobStatus, SchemaSync } from '../schema-sync.js';
 import { alterTable } from './alter-table.js';
-import { planAlter, onlineActionKinds, type AlterPlan } from './alter-plan.js';
-import { backfillIndexes, clearSlots, deleteIndexEntries, JobDied, type JobTable } from './backfill.js';
+import { NeedsOneTransaction, planAlter, onlineActionKinds, type AlterPlan } from './alter-plan.js';
+import { backfill, clearSlots, deleteIndexEntries, JobDied, type JobTable } from './backfill.js';
 import { databaseOf } from './ddl.js';
 import type { CompileEnv } from './plan-types.js';
 
@@ -101,18 +120,32 @@ async function alterTableJob(host: OnlineDdlHost, name: { db: string; name: stri
   const status = await host.sync.startJob(name.db, name.name, found.id);
   const table: JobTable = { ...name, id: found.id };
   try {
-    const def = await readTable(host.kv, table.db, table.name);
-    if (def.pending !== undefined) await retire(host, table, status);
+    let def = await readTable(host.kv, table.db, table.name);
+    if (def.pending !== undefined) {
+      await retire(host, table, status);
+      def = await withReadTxn(host.kv, (txn) => readTableIn(txn, table));
+    }
     // Foreign keys follow renames and guard drops inside one transaction (foreign-key-guards.ts).
     const online = actions.every((a) => onlineActionKinds.has(a.kind)) && (def.foreignKeys ?? []).length === 0 && (def.referencedBy ?? []).length === 0;
-    if (!online) return { result: ok, commitTs: await oneTransaction(host, table, actions, env) };
-    return { result: ok, commitTs: await runPlan(host, table, status, actions, env) };
+    const plan = online ? planOnline(def, actions, env) : undefined;
+    if (plan === undefined) return { result: ok, commitTs: await oneTransaction(host, table, actions, env) };
+    return { result: ok, commitTs: await runPlan(host, table, status, plan, env) };
   } finally {
     host.sync.endJob(status);
   }
 }
 
-/** MODIFY/CHANGE COLUMN and others: the whole ALTER in one transaction (alter-table.ts). */
+/** The online plan of `actions`, or undefined when only the one-transaction path runs them. */
+function planOnline(def: TableDef, actions: readonly AlterAction[], env: CompileEnv): AlterPlan | undefined {
+  try {
+    return planAlter(def, actions, env);
+  } catch (e) {
+    if (e instanceof NeedsOneTransaction) return undefined;
+    throw e;
+  }
+}
+
+/** RENAME TO, FOREIGN KEY actions and others: the whole ALTER in one transaction (alter-table.ts). */
 async function oneTransaction(host: OnlineDdlHost, table: JobTable, actions: readonly AlterAction[], env: CompileEnv): Promise<Timestamp> {
   const txn = host.kv.begin();
   try {
@@ -127,23 +160,15 @@ async function oneTransaction(host: OnlineDdlHost, table: JobTable, actions: rea
 }
 
 /** Steps 1–3 (and the drop phase after them); rolls back a failed add phase. */
-async function runPlan(host: OnlineDdlHost, table: JobTable, status: JobStatus, actions: readonly AlterAction[], env: CompileEnv): Promise<Timestamp> {
-  const plan = planAlter(await withReadTxn(host.kv, (txn) => readTableIn(txn, table)), actions, env);
-  if (plan.addedColumns.length > 0 || plan.addedIndexes.length > 0) {
-    try {
-      await addPhase(host, table, status, plan);
-    } catch (e) {
-      if (!(e instanceof JobDied)) await rollBack(host, table, status);
-      throw e instanceof JobDied ? new SqlError('QUERY_INTERRUPTED', 'Query execution was interrupted') : e;
-    }
-  }
-  status.phase = 'public';
+async function runPlan(host: OnlineDdlHost, table: JobTable, status: JobStatus, plan: AlterPlan, env: CompileEnv): Promise<Timestamp> {
   let commitTs: Timestamp;
   try {
-    ({ commitTs } = await commitStep(host, table, (cur) => publicDef(cur, plan)));
+    if (plan.addedColumns.length > 0 || plan.addedIndexes.length > 0) await addPhase(host, table, status, plan);
+    status.phase = 'public';
+    commitTs = await publish(host, table, status, plan);
   } catch (e) {
-    await rollBack(host, table, status);
-    throw e;
+    if (!(e instanceof JobDied)) await rollBack(host, table, status);
+    throw e instanceof JobDied ? new SqlError('QUERY_INTERRUPTED', 'Query execution was interrupted') : e;
   }
   try {
     await retire(host, table, status);
@@ -153,6 +178,48 @@ async function runPlan(host: OnlineDdlHost, table: JobTable, status: JobStatus, 
     env.session.warn?.('Warning', e instanceof SqlError ? e.errno : 1815, `ALTER TABLE committed; dropping the old parts was left for later: ${e instanceof Error ? e.message : String(e)}`);
   }
   return commitTs;
+}
+
+/** A conversion failure a concurrent writer recorded (catalog.ts), found by step 3. */
+class RecordedFailure extends Error {
+  override readonly name = 'RecordedFailure';
+  constructor(readonly failure: ConversionFailure) {
+    super(failure.message);
+  }
+}
+
+/** The error a writer recorded, as the ALTER's error. */
+function recordedError(failure: ConversionFailure): SqlError {
+  const code = (Object.keys(ER) as ErrorCode[]).find((c) => ER[c].errno === failure.errno) ?? 'UNKNOWN_ERROR';
+  return new SqlError(code, failure.message);
+}
+
+/**
+ * Step 3. With shadow columns, the commit also reads and deletes the conversion failure
+ * writers record: one found means a row the backfill passed may not convert, so the backfill
+ * runs again (it fails on that row, or the row was fixed meanwhile) — at most
+ * limits.ddlConversionPassesMax passes, then the recorded error is the ALTER's. A writer that
+ * records one while the step commits makes it fail with 1213; it runs again.
+ */
+async function publish(host: OnlineDdlHost, table: JobTable, status: JobStatus, plan: AlterPlan): Promise<Timestamp> {
+  const converts = plan.addedColumns.some((c) => c.convertsFrom !== undefined);
+  const closeConversions = async (txn: Txn): Promise<void> => {
+    const failure = await getConversionFailure(txn, table.id);
+    if (failure !== undefined) throw new RecordedFailure(failure);
+    txn.delete(conversionFailureKey(table.id));
+  };
+  for (let passes = 1, conflicts = 0; ;) {
+    try {
+      return (await commitStep(host, table, (cur) => publicDef(cur, plan), converts ? closeConversions : undefined)).commitTs;
+    } catch (e) {
+      if (e instanceof RetryableTxnError && converts && conflicts++ < limits.ddlBackfillBatchRetriesMax) continue;
+      if (!(e instanceof RecordedFailure)) throw e;
+      if (passes++ >= limits.ddlConversionPassesMax) throw recordedError(e.failure);
+      status.phase = 'backfill';
+      await backfill(host, table, plan.addedIndexes.map((ix) => ix.id), status);
+      status.phase = 'public';
+    }
+  }
 }
 
 async function rollBack(host: OnlineDdlHost, table: JobTable, status: JobStatus): Promise<void> {
@@ -166,6 +233,7 @@ async function rollBack(host: OnlineDdlHost, table: JobTable, status: JobStatus)
 /** Steps 1 and 2 and the backfill. */
 async function addPhase(host: OnlineDdlHost, table: JobTable, status: JobStatus, plan: AlterPlan): Promise<void> {
   status.phase = 'deleteOnly';
+  const converts = plan.addedColumns.some((c) => c.convertsFrom !== undefined);
   await commitStep(host, table, (cur) => ({
     ...cur,
     columns: plan.base.columns,
@@ -174,23 +242,28 @@ async function addPhase(host: OnlineDdlHost, table: JobTable, status: JobStatus,
     pending: {
       direction: 'add', columns: plan.addedColumns, indexes: plan.addedIndexes.map((ix) => ({ ...ix, state: 'deleteOnly' as const })),
       garbageIndexIds: [], garbageSlots: [], restoreNextIndexId: cur.nextIndexId,
+      ...(plan.addedColumns.length === 0 ? {} : { restoreLayout: { columns: cur.columns, ...(cur.slotCount === undefined ? {} : { slotCount: cur.slotCount }) } }),
     },
   }));
-  if (plan.addedIndexes.length === 0) return;
-  status.phase = 'writeOnly';
-  await commitStep(host, table, (cur) => withPending(cur, { indexes: pendingOf(cur).indexes.map((ix) => ({ ...ix, state: 'writeOnly' as const })) }));
-  // Every writer now maintains the new indexes: what the backfill does not see, they write.
+  if (plan.addedIndexes.length > 0) {
+    status.phase = 'writeOnly';
+    await commitStep(host, table, (cur) => withPending(cur, { indexes: pendingOf(cur).indexes.map((ix) => ({ ...ix, state: 'writeOnly' as const })) }));
+  } else if (!converts) {
+    return;
+  }
+  // Every writer now maintains the new indexes and shadow columns: what the backfill does not see, they write.
   await host.sync.waitForOlder(host.sync.lastStepBarrier);
   status.phase = 'backfill';
-  await backfillIndexes(host, table, plan.addedIndexes.map((ix) => ix.id), status);
+  await backfill(host, table, plan.addedIndexes.map((ix) => ix.id), status);
 }
 
 /** Step 3: the target definition, and what it drops write-only. */
 function publicDef(cur: TableDef, plan: AlterPlan): TableDef {
   const { pending: _pending, ...rest } = cur;
+  const { slotCount: _slotCount, ...unslotted } = rest;
   const target = plan.target;
   const next: TableDef = {
-    ...rest,
+    ...(target.slotCount === undefined ? unslotted : rest),
     columns: target.columns, primaryKey: target.primaryKey, indexes: target.indexes, nextIndexId: target.nextIndexId,
     ...(target.slotCount === undefined ? {} : { slotCount: target.slotCount }),
   };
@@ -217,11 +290,16 @@ export async function retire(host: OnlineDdlHost, table: JobTable, status: JobSt
   if (pending.indexes.length > 0 || pending.columns.length > 0) {
     def = (await commitStep(host, table, (cur) => {
       const p = pendingOf(cur);
-      return withPending(cur, {
-        columns: [], indexes: [],
-        garbageIndexIds: [...p.garbageIndexIds, ...p.indexes.map((ix) => ix.id)],
-        garbageSlots: [...p.garbageSlots, ...(p.direction === 'drop' ? p.columns.map((c) => c.slot!) : [])],
-      });
+      // A rolled-back ADD/MODIFY COLUMN: writers go back to the old width at once (its slots are cut below).
+      const restore = p.restoreLayout;
+      return {
+        ...withPending(cur, {
+          columns: [], indexes: [],
+          garbageIndexIds: [...p.garbageIndexIds, ...p.indexes.map((ix) => ix.id)],
+          garbageSlots: [...p.garbageSlots, ...(p.direction === 'drop' ? p.columns.map((c) => c.slot!) : [])],
+        }),
+        ...(restore === undefined ? {} : { slotCount: restore.slotCount ?? restore.columns.length }),
+      };
     })).def;
     // Writers that still stored the columns or wrote the indexes are gone before the cleanup.
     await host.sync.waitForOlder(host.sync.lastStepBarrier);
@@ -229,10 +307,20 @@ export async function retire(host: OnlineDdlHost, table: JobTable, status: JobSt
   status.phase = 'cleanup';
   const garbage = pendingOf(def);
   await deleteIndexEntries(host, table, garbage.garbageIndexIds);
-  await clearSlots(host, table, garbage.garbageSlots);
+  if (garbage.garbageSlots.length > 0 || garbage.restoreLayout !== undefined) await clearSlots(host, table, garbage.garbageSlots);
   await commitStep(host, table, (cur) => {
-    const { pending: p, ...rest } = cur;
-    return p?.restoreNextIndexId === undefined ? rest : { ...rest, nextIndexId: p.restoreNextIndexId };
+    const { pending: p, slotCount: _slotCount, ...rest } = cur;
+    const restore = p?.restoreLayout;
+    const slotCount = restore === undefined ? cur.slotCount : restore.slotCount;
+    return {
+      ...rest,
+      ...(restore === undefined ? {} : { columns: restore.columns }),
+      ...(slotCount === undefined ? {} : { slotCount }),
+      ...(p?.restoreNextIndexId === undefined ? {} : { nextIndexId: p.restoreNextIndexId }),
+    };
+  }, garbage.restoreLayout === undefined ? undefined : async (txn) => {
+    // A rolled-back MODIFY leaves no recorded conversion failure behind.
+    txn.delete(conversionFailureKey(table.id));
   });
 }
 
@@ -245,7 +333,7 @@ function withPending(def: TableDef, change: Partial<PendingSchemaChange>): Table
   return { ...def, pending: { ...pendingOf(def), ...change } };
 }
 
-async function withReadTxn<T>(kv: TxnKv, body: (txn: ReturnType<TxnKv['begin']>) => Promise<T>): Promise<T> {
+async function withReadTxn<T>(kv: TxnKv, body: (txn: Txn) => Promise<T>): Promise<T> {
   const txn = kv.begin({ readOnly: true });
   try {
     return await body(txn);
@@ -254,7 +342,7 @@ async function withReadTxn<T>(kv: TxnKv, body: (txn: ReturnType<TxnKv['begin']>)
   }
 }
 
-async function readTableIn(txn: ReturnType<TxnKv['begin']>, table: JobTable): Promise<TableDef> {
+async function readTableIn(txn: Txn, table: JobTable): Promise<TableDef> {
   const def = await getTable(txn, table.db, table.name);
   if (def === undefined || def.id !== table.id) throw new SqlError('NO_SUCH_TABLE', `Table '${table.db}.${table.name}' doesn't exist`);
   return def;
@@ -263,13 +351,14 @@ async function readTableIn(txn: ReturnType<TxnKv['begin']>, table: JobTable): Pr
 /**
  * One schema state step: waits until no transaction older than the previous step is open,
  * then writes `change(current definition)` in its own commit, with the plan cache invalidated
- * around it. The change applies to the definition as it is now (another table's FOREIGN KEY
- * may have changed it between steps).
+ * around it; `prepare` reads or writes other keys in that commit first. The change applies to
+ * the definition as it is now (another table's FOREIGN KEY may have changed it between steps).
  */
-async function commitStep(host: OnlineDdlHost, table: JobTable, change: (cur: TableDef) => TableDef): Promise<{ def: TableDef; commitTs: Timestamp }> {
+async function commitStep(host: OnlineDdlHost, table: JobTable, change: (cur: TableDef) => TableDef, prepare?: (txn: Txn) => Promise<void>): Promise<{ def: TableDef; commitTs: Timestamp }> {
   await host.sync.waitForOlder(host.sync.lastStepBarrier);
   const txn = host.kv.begin();
   try {
+    await prepare?.(txn);
     const next = change(await readTableIn(txn, table));
     putTable(txn, next);
     host.invalidateSchema(null);

@@ -14,6 +14,15 @@
  *     (write-only): writers store it — `fill` in new rows, the stored value kept by updates —
  *     and queries do not see it. Index columns of pending indexes count positions in
  *     [...columns, ...pending.columns] ("extended columns").
+ *   - MODIFY/CHANGE COLUMN with a conversion adds the new column as a write-only *shadow* in a
+ *     fresh slot with `convertsFrom` = the old column's slot: writers store in it the old
+ *     value converted by storeValue (the conversion a strict INSERT makes), in new rows and
+ *     whenever an update changes the old value; after the switch the old column, write-only
+ *     until dropped, is converted back from the new one the same way. A value that does not
+ *     convert is stored as NULL and reported (`convertDerived`): the ALTER fails, not the DML.
+ *   - A rolled-back ADD or MODIFY COLUMN puts the old slotCount back; the slots it took are
+ *     cut from every row first (`cleanedStored`), so a row is never wider than its layout
+ *     once the rollback ends.
  *
  * The hidden row id of a table without a primary key is always the last stored value, so a
  * row's width tells which slots it has.
@@ -23,7 +32,9 @@
  * values queries cannot see.
  */
 import { assert } from '../../src/base/assert.js';
+import { SqlError } from '../../src/base/errors.js';
 import type { ColumnDef, IndexDef, TableDef } from '../catalog.js';
+import { encodeRow } from '../row-codec.js';
 import type { SqlType } from '../types.js';
 import type { Value } from '../values.js';
 import { defaultValueOf, storeValue } from './store-value.js';
@@ -47,6 +58,17 @@ interface RowLayout {
   readonly slotFills: readonly Value[];
   /** True when some pending column exists (rows read must keep their stored image). */
   readonly keepsImages: boolean;
+  /** Pending columns converted from another slot (online MODIFY/CHANGE COLUMN). */
+  readonly derived: readonly DerivedSlot[];
+}
+
+/** A pending column whose stored value is converted from another column's (ColumnDef.convertsFrom). */
+interface DerivedSlot {
+  readonly slot: number;
+  readonly from: number;
+  readonly column: ColumnDef;
+  /** The column is being added: a value that does not convert fails the ALTER. */
+  readonly adding: boolean;
 }
 
 const layouts = new WeakMap<TableDef, RowLayout>();
@@ -82,9 +104,13 @@ function buildLayout(def: TableDef): RowLayout {
   // Invariant: slots are distinct and inside the row; the original layout has no pending columns.
   assert(new Set(columnSlots).size === columnSlots.length && columnSlots.every((s) => s >= 0 && s < width), `slots of ${def.db}.${def.name} overlap`);
   assert(!identity || columns.length === def.columns.length, 'pending columns need a slot layout');
+  const derived = columns.flatMap((column, i): DerivedSlot[] => (column.convertsFrom === undefined
+    ? []
+    : [{ slot: columnSlots[i]!, from: column.convertsFrom, column, adding: def.pending?.direction === 'add' }]));
+  assert(derived.every((d) => d.from >= 0 && d.from < width && d.from !== d.slot), `a converted column of ${def.db}.${def.name} has no source slot`);
   return {
     identity, width, hidden: def.primaryKey.length === 0, publicCount: def.columns.length,
-    columnSlots, types: columns.map((c) => c.type), fills, slotFills, keepsImages: columns.length > def.columns.length,
+    columnSlots, types: columns.map((c) => c.type), fills, slotFills, keepsImages: columns.length > def.columns.length, derived,
   };
 }
 
@@ -184,13 +210,71 @@ export function deletableIndexes(def: TableDef): readonly IndexDef[] {
 }
 
 /**
- * The stored row with the values in `slots` (dropped columns' slots) set to NULL, or null
- * when it has none there (backfill.ts cleans them after a DROP COLUMN).
+ * The stored row with the values in `slots` (dropped columns' slots) set to NULL and the
+ * slots beyond the layout (a rolled-back ADD/MODIFY COLUMN's) cut, or null when it has
+ * nothing there (backfill.ts cleans rows after a DROP COLUMN and such a rollback).
  */
-export function withSlotsCleared(def: TableDef, stored: readonly Value[], slots: readonly number[]): Value[] | null {
-  const n = stored.length - (layoutOf(def).hidden ? 1 : 0);
-  if (!slots.some((s) => s < n && stored[s] !== null)) return null;
-  const out = stored.slice();
-  for (const s of slots) if (s < n) out[s] = null;
+export function cleanedStored(def: TableDef, stored: readonly Value[], slots: readonly number[]): Value[] | null {
+  const layout = layoutOf(def);
+  const n = stored.length - (layout.hidden ? 1 : 0);
+  const wider = !layout.identity && n > layout.width;
+  if (!wider && !slots.some((s) => s < n && stored[s] !== null)) return null;
+  const out = wider ? [...stored.slice(0, layout.width), ...(layout.hidden ? [stored[stored.length - 1]!] : [])] : stored.slice();
+  for (const s of slots) if (s < Math.min(n, layout.width)) out[s] = null;
   return out;
+}
+
+/** True when two stored values have the same encoding (what a row would store). */
+function sameStored(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== typeof b) return false;
+  return Buffer.compare(encodeRow([a]), encodeRow([b])) === 0;
+}
+
+/**
+ * A writer's part of an online MODIFY/CHANGE COLUMN: stores in `image` every pending column
+ * converted from another (`convertsFrom`), for a new row (`before` null) or when the source
+ * value differs from `before`'s — otherwise the stored value stays, so a writer still on the
+ * other schema state, which sees the source as stale, never overwrites a converted value.
+ * A value that does not convert is stored as NULL; for a column being added the first such
+ * error is returned (the caller records it and the ALTER fails), never thrown: the
+ * statement's own columns are fine.
+ */
+export function convertDerived(def: TableDef, image: Value[], before: readonly Value[] | null): SqlError | null {
+  let failure: SqlError | null = null;
+  for (const d of layoutOf(def).derived) {
+    const v = image[d.from] ?? null;
+    if (before !== null && sameStored(v, before[d.from] ?? null)) continue;
+    try {
+      image[d.slot] = storeValue(v, d.column, 1);
+    } catch (e) {
+      if (!(e instanceof SqlError)) throw e;
+      image[d.slot] = null;
+      if (d.adding) failure ??= e;
+    }
+  }
+  return failure;
+}
+
+/**
+ * The backfill's part of an online MODIFY/CHANGE COLUMN: `image` (a stored image, at the
+ * layout's width) with every column being added converted from its source, or null when
+ * none changes. A value that does not convert throws MySQL's error for row `rowNumber`, as
+ * the one-transaction rewrite did (1264, 1406, 1366, 1292, 1048).
+ */
+export function convertedImage(def: TableDef, image: readonly Value[], rowNumber: number): Value[] | null {
+  let out: Value[] | null = null;
+  for (const d of layoutOf(def).derived) {
+    if (!d.adding) continue;
+    const v = storeValue(image[d.from] ?? null, d.column, rowNumber);
+    if (sameStored(v, image[d.slot] ?? null)) continue;
+    out ??= image.slice();
+    out[d.slot] = v;
+  }
+  return out;
+}
+
+/** True when `def` has columns being added by conversion (online MODIFY/CHANGE COLUMN). */
+export function hasConvertedColumns(def: TableDef): boolean {
+  return layoutOf(def).derived.some((d) => d.adding);
 }

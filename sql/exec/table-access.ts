@@ -3,19 +3,23 @@
  * collation-folded strings (so 'abc' and 'ABC' collide in a UNIQUE index, as in MySQL);
  * rows keep the original values. Stored rows follow the table's row layout (row-layout.ts);
  * writers also maintain the write-only and delete-only indexes of an online ALTER TABLE
- * (TableDef.pending), whose entries are computed from the stored image of the row.
+ * (TableDef.pending), whose entries are computed from the stored image of the row, and store
+ * the converted value of an online MODIFY's shadow column (row-layout.ts `convertDerived`;
+ * a value the new type refuses is recorded under catalog.ts `conversionFailureKey` for the
+ * ALTER to fail on, while the statement itself succeeds).
  */
 import { SqlError } from '../../src/base/errors.js';
 import { limits } from '../../src/base/limits.js';
 import type { KeyRange, Txn } from '../../src/txn/txn-kv.js';
 import { encodeKey, prefixEnd, type KeyPart } from '../../storage/key-codec.js';
-import { indexKey, indexRange, nextCounter, primaryIndexId, rowKey, type IndexDef, type TableDef } from '../catalog.js';
+import { indexKey, indexRange, nextCounter, primaryIndexId, putConversionFailure, rowKey, type IndexDef, type TableDef } from '../catalog.js';
 import { Decimal } from '../decimal.js';
 import { decodeRow, encodeRow } from '../row-codec.js';
 import type { SqlType } from '../types.js';
 import { collationKey, toBytes, toDecimal, toDouble, toText, type Value } from '../values.js';
 import {
-  deletableIndexes, extendedType, imageOfRow, imageOfStored, imageRowId, imageValue, needsStoredImage, replaceInImage, storedToRow, writableIndexes,
+  convertDerived, deletableIndexes, extendedType, imageOfRow, imageOfStored, imageRowId, imageValue, needsStoredImage, replaceInImage, storedToRow,
+  writableIndexes,
 } from './row-layout.js';
 
 const encoder = new TextEncoder();
@@ -185,8 +189,14 @@ export async function insertRow(txn: Txn, def: TableDef, row: Value[]): Promise<
     throw new SqlError('DUP_ENTRY', `Duplicate entry '${duplicateText(def, def.primaryKey, row)}' for key '${def.name}.PRIMARY'`);
   }
   const image = imageOfRow(def, row);
+  noteConversion(txn, def, convertDerived(def, image, null));
   await writeIndexEntries(txn, def, image, key, writableIndexes(def));
   txn.put(key, encodeRow(image));
+}
+
+/** Records a value an online MODIFY's new column refuses: that ALTER fails (online-ddl.ts), this statement does not. */
+function noteConversion(txn: Txn, def: TableDef, failure: SqlError | null): void {
+  if (failure !== null) putConversionFailure(txn, def.id, { errno: failure.errno, message: failure.message });
 }
 
 /** Adds the entries of `image` (stored at `key`) to `indexes`; 1062 when a unique one is taken. */
@@ -224,6 +234,7 @@ export async function updateRow(txn: Txn, def: TableDef, before: readonly Value[
   const keyChanged = Buffer.compare(oldKey, newKey) !== 0;
   const beforeImage = await storedImage(txn, def, before, oldKey);
   const afterImage = replaceInImage(def, beforeImage, after);
+  noteConversion(txn, def, convertDerived(def, afterImage, beforeImage));
   for (const index of deletableIndexes(def)) txn.delete(imageEntryKey(def, index, beforeImage).key);
   if (keyChanged) {
     txn.delete(oldKey);

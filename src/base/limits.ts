@@ -50,6 +50,12 @@ export const limits = {
   ddlBackfillBatchRows: 256,
   /** Times one such batch is run again after a write conflict with concurrent DML (errno 1213). */
   ddlBackfillBatchRetriesMax: 64,
+  /**
+   * Passes an online MODIFY COLUMN makes over the rows: one more each time a concurrent writer
+   * stored a value the new type refuses behind the backfill (the pass finds the row, or sees it
+   * fixed); after the last, the ALTER fails with that writer's error.
+   */
+  ddlConversionPassesMax: 3,
   /** Statements (parameterized texts) the plan cache of one SQL engine remembers. */
   planCacheEntriesMax: 4096,
   /** Longest statement text the plan cache keeps a template of; longer ones are parsed every time. */
