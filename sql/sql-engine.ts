@@ -26,7 +26,7 @@ export interface SqlEngineOptions {
   readonly planCache?: boolean;
   /** False keeps FROM leaves in the rule-based order (differential tests of the cost-based order). */
   readonly joinReorder?: boolean;
-  /** False joins by trying every row pair, without hash joins or index lookups (differential tests). */
+  /** False joins by trying every row pair: no hash join, lookups or outer-join pushdown (differential tests). */
   readonly equiJoins?: boolean;
   /**
    * Which partitions each table access touches (sql/exec/partition-pruning.ts), from the

@@ -21,7 +21,7 @@ import { groupKey, type CompareMode, type Value } from '../values.js';
 import { compareModeFor } from './coerce.js';
 import type { Compiled } from './plan-types.js';
 import type { Scope } from './scope.js';
-import type { JoinLookup, TableSource } from './sources.js';
+import type { TableSource } from './sources.js';
 import type { TableEstimates } from './table-stats.js';
 
 /** How one level of the nested loop finds its rows by key. */
@@ -37,6 +37,7 @@ export interface LevelKey {
 
 /** What this module needs of a FROM leaf. */
 export interface EquiLeaf {
+  readonly columns: readonly { readonly db: string; readonly table: string | null; readonly name: string }[];
   readonly base?: { readonly def: TableDef; readonly estimates: TableEstimates; source(): TableSource | null };
 }
 
@@ -117,26 +118,54 @@ export function groupByKey(rows: readonly (readonly Value[])[], column: number, 
  * whose key column leads an index, and the outer column is a base table's; returns whether it did.
  */
 export function planLookup(leaves: readonly EquiLeaf[], leaf: number, key: LevelKey, scope: Scope, offsets: readonly number[]): boolean {
-  const inner = leaves[leaf]!.base;
-  const source = inner?.source();
   const outerLeaf = scope.columns[key.outerOffset]!.leaf;
   const outerSource = leaves[outerLeaf]!.base?.source();
-  if (inner === undefined || source == null || outerSource == null || source.path.kind !== 'full' || source.cutoff !== null) return false;
-  if (!lookupModes.has(key.mode)) return false;
-  const index = leadingIndex(inner.def, key.innerColumn);
+  if (outerSource == null) return false;
+  return attachLookup(leaves[leaf]!, key.innerColumn, key.mode, { source: outerSource, column: key.outerOffset - offsets[outerLeaf]!, name: scope.columns[key.outerOffset]! });
+}
+
+/**
+ * The same for the right operand of a LEFT JOIN keyed on `left.column = right.column`:
+ * `leftLeaves` are the left operand's FROM leaves, whose columns it lists in that order.
+ */
+export function planLeftJoinLookup(right: EquiLeaf, leftLeaves: readonly EquiLeaf[], leftOffset: number, rightColumn: number, mode: CompareMode): boolean {
+  let start = 0;
+  for (const leaf of leftLeaves) {
+    const width = leaf.columns.length;
+    if (leftOffset < start + width) {
+      const source = leaf.base?.source();
+      if (source == null) return false;
+      return attachLookup(right, rightColumn, mode, { source, column: leftOffset - start, name: leaf.columns[leftOffset - start]! });
+    }
+    start += width;
+  }
+  return false;
+}
+
+/** The outer side of a lookup: a fetched base table's column. */
+interface LookupOuter {
+  readonly source: TableSource;
+  readonly column: number;
+  readonly name: { readonly db: string; readonly table: string | null; readonly name: string };
+}
+
+function attachLookup(leaf: EquiLeaf, innerColumn: number, mode: CompareMode, outer: LookupOuter): boolean {
+  const inner = leaf.base;
+  const source = inner?.source();
+  if (inner === undefined || source == null || source.path.kind !== 'full' || source.cutoff !== null || source.lookup !== null) return false;
+  if (!lookupModes.has(mode)) return false;
+  const index = leadingIndex(inner.def, innerColumn);
   if (index === undefined) return false;
-  const outerColumn = key.outerOffset - offsets[outerLeaf]!;
-  const outer = scope.columns[key.outerOffset]!;
   const cardinality = inner.estimates.indexCardinality(index.name, 1);
-  const lookup: JoinLookup = {
-    column: key.innerColumn,
+  const { db, table, name } = outer.name;
+  source.lookup = {
+    column: innerColumn,
     index: index.name,
     unique: index.unique,
-    ref: `${outer.db === '' ? '' : `${outer.db}.`}${outer.table}.${outer.name}`,
+    ref: `${db === '' ? '' : `${db}.`}${table ?? ''}.${name}`,
     rowsPerKey: index.unique ? 1 : cardinality !== undefined && cardinality > 0 ? Math.max(1, inner.estimates.rows / cardinality) : 10,
-    keys: () => distinctValues(outerSource.rows, outerColumn, key.mode),
+    keys: () => distinctValues(outer.source.rows, outer.column, mode),
   };
-  source.lookup = lookup;
   return true;
 }
 

@@ -90,7 +90,10 @@ export interface PlannerEnv extends CompileEnv {
 export interface PlannerOptions {
   /** False keeps FROM leaves in the rule-based greedy order (differential tests of the cost-based order). */
   readonly joinReorder: boolean;
-  /** False joins by trying every row pair: no hash join, no index lookups (differential tests of equi-join.ts). */
+  /**
+   * False joins by trying every row pair — no hash join, no index lookups, no WHERE conditions
+   * applied early to a LEFT JOIN's preserved side: the reference of differential tests.
+   */
   readonly equiJoins: boolean;
   /** Which partitions each table access touches (partition-pruning.ts). */
   readonly partitionPruner: PartitionPruner;

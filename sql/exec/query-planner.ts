@@ -30,7 +30,7 @@ import { Decimal } from '../decimal.js';
 import { cutoffApplies } from '../fast-path/scan-cutoff.js';
 import { accessPathRows, cheapestAccessPath, columnRef, derivedLeafRows, leftJoinRows, selectivity, unknownEstimates, type SelectivityContext } from './cost-model.js';
 import { nowMs, type JoinLevelProfile, type SelectProfile, type StageKind } from './analyze-profile.js';
-import { columnOffset, groupByKey, hashKey, leftJoinKey, levelKey, planLookup, type LevelKey } from './equi-join.js';
+import { columnOffset, groupByKey, hashKey, leftJoinKey, levelKey, planLeftJoinLookup, planLookup, type LevelKey } from './equi-join.js';
 import { planJoin, type JoinLevel } from './join-plan.js';
 import { partitionScanOf, unpartitioned } from './partition-pruning.js';
 import type { TableEstimates } from './table-stats.js';
@@ -60,6 +60,35 @@ interface Leaf {
   estimate(): number;
   /** Table sources this leaf reads, in its own join order (EXPLAIN lists them so). */
   sources(): TableSource[];
+}
+
+/**
+ * WHERE conjuncts that may filter a LEFT JOIN's preserved operand early: comparisons, ranges,
+ * IN lists and IS NULL of qualified columns and constants — no function (RAND() must not run
+ * twice), no subquery, nothing an error could come from.
+ */
+function pushableConjuncts(conjuncts: readonly Expr[]): Expr[] {
+  const simple = (e: Expr): boolean => (e.kind === 'column' && e.table !== null) || e.kind === 'literal' || e.kind === 'param';
+  return conjuncts.filter((e) => {
+    switch (e.kind) {
+      case 'binary':
+        return ['=', '<>', '<', '<=', '>', '>='].includes(e.op) && simple(e.left) && simple(e.right);
+      case 'between':
+        return simple(e.operand) && simple(e.low) && simple(e.high);
+      case 'inList':
+        return simple(e.operand) && e.list.every(simple);
+      case 'isNull':
+        return simple(e.operand);
+      default:
+        return false;
+    }
+  });
+}
+
+/** Column references of a pushable conjunct. */
+function columnsOf(e: Expr): Extract<Expr, { kind: 'column' }>[] {
+  const parts = e.kind === 'binary' ? [e.left, e.right] : e.kind === 'between' ? [e.operand, e.low, e.high] : e.kind === 'inList' ? [e.operand, ...e.list] : e.kind === 'isNull' ? [e.operand] : [e];
+  return parts.filter((x): x is Extract<Expr, { kind: 'column' }> => x.kind === 'column');
 }
 
 function splitAnd(e: Expr | null, out: Expr[] = []): Expr[] {
@@ -143,7 +172,12 @@ function planLeaf(plan: QueryPlan, alias: string, names: readonly string[] | nul
 }
 
 /** Leaves of a FROM tree; inner/cross joins are flattened, their ON conditions become conjuncts. */
-function flattenFrom(item: FromItem, env: PlannerEnv, parent: Scope | null, leaves: Leaf[], conjuncts: Expr[]): void {
+/**
+ * Flattens inner joins into `leaves` and their ON conditions into `conjuncts`. `pushable` are
+ * WHERE conjuncts a LEFT JOIN's preserved operand may also apply to its own rows (see
+ * `pushableConjuncts`); the query still applies them after the join.
+ */
+function flattenFrom(item: FromItem, env: PlannerEnv, parent: Scope | null, leaves: Leaf[], conjuncts: Expr[], pushable: readonly Expr[] = []): void {
   switch (item.kind) {
     case 'table': {
       const rel = env.relation?.(item.table);
@@ -155,15 +189,15 @@ function flattenFrom(item: FromItem, env: PlannerEnv, parent: Scope | null, leav
       return;
     case 'join':
       if (item.join === 'left') {
-        leaves.push(leftJoinLeaf(item, env, parent));
+        leaves.push(leftJoinLeaf(item, env, parent, pushable));
         return;
       }
       if (item.join === 'right') {
-        leaves.push(rightJoinLeaf(item, env, parent));
+        leaves.push(rightJoinLeaf(item, env, parent, pushable));
         return;
       }
-      flattenFrom(item.left, env, parent, leaves, conjuncts);
-      flattenFrom(item.right, env, parent, leaves, conjuncts);
+      flattenFrom(item.left, env, parent, leaves, conjuncts, pushable);
+      flattenFrom(item.right, env, parent, leaves, conjuncts, pushable);
       splitAnd(item.on, conjuncts);
       return;
     default:
@@ -171,11 +205,17 @@ function flattenFrom(item: FromItem, env: PlannerEnv, parent: Scope | null, leav
   }
 }
 
-/** `left LEFT JOIN right ON cond` as one leaf: nested loop, NULL-extended when nothing matches. */
-function leftJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv, parent: Scope | null): Leaf {
+/**
+ * `left LEFT JOIN right ON cond` as one leaf: nested loop, NULL-extended when nothing matches.
+ * WHERE conditions on the left operand's tables alone also filter its rows before the join
+ * (they keep or drop a left row whatever it joins to), so they choose its access path.
+ */
+function leftJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv, parent: Scope | null, pushable: readonly Expr[] = []): Leaf {
   const leftLeaves: Leaf[] = [];
   const leftConj: Expr[] = [];
-  flattenFrom(item.left, env, parent, leftLeaves, leftConj);
+  flattenFrom(item.left, env, parent, leftLeaves, leftConj, pushable);
+  const leftTables = new Set(tableAliases(item.left));
+  leftConj.push(...pushable.filter((e) => columnsOf(e).every((c) => c.table !== null && leftTables.has(c.table))));
   const right = fromLeaf(item.right, env, parent);
   const left = joinLeaves(leftLeaves, leftConj, env, parent);
   right.base?.choose([]);
@@ -187,7 +227,10 @@ function leftJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv
   // Right rows are paired by a hash of an ON equality when there is one (equi-join.ts).
   const key = env.planner?.equiJoins === false ? undefined : leftJoinKey(splitAnd(item.on), scope, leftWidth);
   const rightSource = right.base?.source();
-  if (key !== undefined && rightSource != null) rightSource.hashJoin = true;
+  if (key !== undefined && rightSource != null) {
+    rightSource.hashJoin = true;
+    planLeftJoinLookup(right, leftLeaves, key.left, key.right, key.mode);
+  }
   return {
     columns,
     rows: (p) => {
@@ -220,8 +263,8 @@ function leftJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv
 }
 
 /** `a RIGHT JOIN b ON c` is `b LEFT JOIN a ON c` with the columns put back in a, b order. */
-function rightJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv, parent: Scope | null): Leaf {
-  const swapped = leftJoinLeaf({ ...item, join: 'left', left: item.right, right: item.left }, env, parent);
+function rightJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv, parent: Scope | null, pushable: readonly Expr[]): Leaf {
+  const swapped = leftJoinLeaf({ ...item, join: 'left', left: item.right, right: item.left }, env, parent, pushable);
   const rightWidth = fromWidth(item.right, swapped);
   const width = swapped.columns.length;
   const order = [...Array.from({ length: width - rightWidth }, (_, i) => rightWidth + i), ...Array.from({ length: rightWidth }, (_, i) => i)];
@@ -628,7 +671,8 @@ function compileSelect(sel: Select, parent: Scope | null, env: PlannerEnv): Quer
   const profile = env.analyze?.claim(sel) ?? null;
   const leaves: Leaf[] = [];
   const conjunctAsts: Expr[] = [];
-  if (sel.from !== null) flattenFrom(sel.from, env, parent, leaves, conjunctAsts);
+  const pushable = env.planner?.equiJoins === false ? [] : pushableConjuncts(splitAnd(sel.where));
+  if (sel.from !== null) flattenFrom(sel.from, env, parent, leaves, conjunctAsts, pushable);
   splitAnd(sel.where, conjunctAsts);
   const { scope, offsets } = leafScope(leaves, parent);
   const conjuncts = compileConjuncts(conjunctAsts, scope, env, leaves, offsets);
