@@ -22,6 +22,9 @@ describe('access path', () => {
   it('uses point gets, ranges and indexes', () => {
     expect(chooseAccessPath(def, [{ column: 0, op: '=', values: [5n] }]).kind).toBe('points');
     expect(chooseAccessPath(def, [{ column: 0, op: 'in', values: [5n, 6n] }])).toMatchObject({ kind: 'points', keys: [[{ kind: 'int', value: 5n }], [{ kind: 'int', value: 6n }]] });
+    // Equal values name one row (or one index range) once, else its rows come back twice.
+    expect(chooseAccessPath(def, [{ column: 0, op: 'in', values: [5n, new Decimal(50n, 1), 5n, 6n] }])).toMatchObject({ kind: 'points', keys: [[{ kind: 'int', value: 5n }], [{ kind: 'int', value: 6n }]] });
+    expect(chooseAccessPath(def, [{ column: 1, op: 'in', values: ['abc', 'ABC ', 'x'] }])).toMatchObject({ kind: 'indexRanges', ranges: { length: 2 } });
     expect(chooseAccessPath(def, [{ column: 0, op: '=', values: [new Decimal(55n, 1)] }])).toEqual({ kind: 'points', keys: [] });
     expect(chooseAccessPath(def, [{ column: 0, op: '>', values: [5n] }]).kind).toBe('primaryRanges');
     expect(chooseAccessPath(def, [{ column: 1, op: '=', values: ['abc'] }]).kind).toBe('indexRanges');

@@ -7,7 +7,7 @@
  * planner picks among the same candidates by estimated rows instead (cost-model.ts).
  */
 import type { KeyRange } from '../../src/txn/txn-kv.js';
-import type { KeyPart } from '../../storage/key-codec.js';
+import { encodeKey, type KeyPart } from '../../storage/key-codec.js';
 import type { Expr } from '../ast/expr.js';
 import { primaryIndexId, type TableDef } from '../catalog.js';
 import { Decimal } from '../decimal.js';
@@ -115,7 +115,8 @@ function rangesFor(def: TableDef, indexId: number, column: number, preds: readon
       if (part === undefined) return undefined;
       if (part !== null) parts.push(part);
     }
-    return parts.map((p) => prefixRange(def, indexId, [p]));
+    // Equal values (8 and 8.0) make one range: reading it twice would return its rows twice.
+    return uniqueBy(parts.map((p) => prefixRange(def, indexId, [p])), (r) => `${hexOf(r.start)}:${r.end === undefined ? '' : hexOf(r.end)}`);
   }
   let low: { part: KeyPart; inclusive: boolean } | null = null;
   let high: { part: KeyPart; inclusive: boolean } | null = null;
@@ -178,7 +179,8 @@ function primaryKeyPoints(def: TableDef, on: (col: number) => ColumnPredicate[])
     }
     if (parts.length === pinned.length) keys.push(parts);
   }
-  return { kind: 'points', keys };
+  // `id IN (8, 8)` (or 8 and 8.0) names one row once.
+  return { kind: 'points', keys: uniqueBy(keys, (k) => hexOf(encodeKey(k))) };
 }
 
 /** The byte ranges of a full scan. */
@@ -187,3 +189,18 @@ export function fullScanRanges(def: TableDef): KeyRange[] {
 }
 
 export type { ColumnPredicate };
+
+/** `items` without the later ones whose key an earlier one has, in order. */
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}

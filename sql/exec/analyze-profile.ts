@@ -10,8 +10,8 @@ import type { TableSource } from './sources.js';
 
 /** One level of a join's nested loop. */
 export interface JoinLevelProfile {
-  /** How the level finds its rows: every fetched row, a hash of its rows, or index lookups. */
-  readonly method: 'loop' | 'hash' | 'lookup';
+  /** How the level finds its rows: every fetched row, a hash of its rows, a merge in key order, or index lookups. */
+  readonly method: 'loop' | 'hash' | 'merge' | 'lookup';
   /** The equality the hash or lookup is keyed on. */
   readonly key: Expr | null;
   /** The other conditions checked at this level. */

@@ -228,3 +228,12 @@ export function cheapestAccessPath(def: TableDef, preds: readonly ColumnPredicat
   }
   return best ?? { kind: 'full' };
 }
+
+/**
+ * Whether fetching a join's inner rows by `keys` distinct outer values costs less than reading
+ * the table (`tableRows`): a seek per key, and each row found by key counted twice (entry, then
+ * row), as an index range is above. Distinct keys find disjoint rows, so at most the table.
+ */
+export function lookupsPay(keys: number, rowsPerKey: number, tableRows: number): boolean {
+  return keys + 2 * Math.min(tableRows, keys * rowsPerKey) < tableRows;
+}

@@ -19,6 +19,7 @@ import type { Expr } from '../ast/expr.js';
 import type { TableDef } from '../catalog.js';
 import { groupKey, type CompareMode, type Value } from '../values.js';
 import { compareModeFor } from './coerce.js';
+import { lookupsPay } from './cost-model.js';
 import type { Compiled } from './plan-types.js';
 import type { Scope } from './scope.js';
 import type { TableSource } from './sources.js';
@@ -117,25 +118,25 @@ export function groupByKey(rows: readonly (readonly Value[])[], column: number, 
  * Makes `leaves[leaf]` fetch only the rows `key` finds, when it is a base table read whole
  * whose key column leads an index, and the outer column is a base table's; returns whether it did.
  */
-export function planLookup(leaves: readonly EquiLeaf[], leaf: number, key: LevelKey, scope: Scope, offsets: readonly number[]): boolean {
+export function planLookup(leaves: readonly EquiLeaf[], leaf: number, key: LevelKey, scope: Scope, offsets: readonly number[], outerRows: number): boolean {
   const outerLeaf = scope.columns[key.outerOffset]!.leaf;
   const outerSource = leaves[outerLeaf]!.base?.source();
   if (outerSource == null) return false;
-  return attachLookup(leaves[leaf]!, key.innerColumn, key.mode, { source: outerSource, column: key.outerOffset - offsets[outerLeaf]!, name: scope.columns[key.outerOffset]! });
+  return attachLookup(leaves[leaf]!, key.innerColumn, key.mode, { source: outerSource, column: key.outerOffset - offsets[outerLeaf]!, name: scope.columns[key.outerOffset]!, rows: outerRows });
 }
 
 /**
  * The same for the right operand of a LEFT JOIN keyed on `left.column = right.column`:
  * `leftLeaves` are the left operand's FROM leaves, whose columns it lists in that order.
  */
-export function planLeftJoinLookup(right: EquiLeaf, leftLeaves: readonly EquiLeaf[], leftOffset: number, rightColumn: number, mode: CompareMode): boolean {
+export function planLeftJoinLookup(right: EquiLeaf, leftLeaves: readonly EquiLeaf[], leftOffset: number, rightColumn: number, mode: CompareMode, leftRows: number): boolean {
   let start = 0;
   for (const leaf of leftLeaves) {
     const width = leaf.columns.length;
     if (leftOffset < start + width) {
       const source = leaf.base?.source();
       if (source == null) return false;
-      return attachLookup(right, rightColumn, mode, { source, column: leftOffset - start, name: leaf.columns[leftOffset - start]! });
+      return attachLookup(right, rightColumn, mode, { source, column: leftOffset - start, name: leaf.columns[leftOffset - start]!, rows: leftRows });
     }
     start += width;
   }
@@ -147,6 +148,8 @@ interface LookupOuter {
   readonly source: TableSource;
   readonly column: number;
   readonly name: { readonly db: string; readonly table: string | null; readonly name: string };
+  /** Its rows (at most as many keys), estimated: would lookups cost less than a scan? */
+  readonly rows: number;
 }
 
 function attachLookup(leaf: EquiLeaf, innerColumn: number, mode: CompareMode, outer: LookupOuter): boolean {
@@ -157,16 +160,38 @@ function attachLookup(leaf: EquiLeaf, innerColumn: number, mode: CompareMode, ou
   const index = leadingIndex(inner.def, innerColumn);
   if (index === undefined) return false;
   const cardinality = inner.estimates.indexCardinality(index.name, 1);
+  const rowsPerKey = index.unique ? 1 : cardinality !== undefined && cardinality > 0 ? Math.max(1, inner.estimates.rows / cardinality) : 10;
+  // With statistics, the rule of load time (sources.ts) on the estimated number of keys; without,
+  // the lookup is planned and load time decides from the keys it really has.
+  if (inner.estimates.analyzed && !lookupsPay(outer.rows, rowsPerKey, inner.estimates.rows)) return false;
   const { db, table, name } = outer.name;
   source.lookup = {
     column: innerColumn,
     index: index.name,
     unique: index.unique,
     ref: `${db === '' ? '' : `${db}.`}${table ?? ''}.${name}`,
-    rowsPerKey: index.unique ? 1 : cardinality !== undefined && cardinality > 0 ? Math.max(1, inner.estimates.rows / cardinality) : 10,
+    rowsPerKey,
     keys: () => distinctValues(outer.source.rows, outer.column, mode),
   };
   return true;
+}
+
+/**
+ * True when the second level of a join can merge with the first instead of hashing: both are
+ * base tables keyed on their single-column integer primary keys, each fetched in key order (a
+ * full scan, one primary key range, or lookups by the outer values, which come in that order),
+ * so each side holds every key at most once, ascending, and one cursor walks the inner rows.
+ */
+export function mergeable(outer: EquiLeaf, inner: EquiLeaf, key: LevelKey, outerColumn: number): boolean {
+  return key.mode === 'int' && inPrimaryKeyOrder(outer, outerColumn) && inPrimaryKeyOrder(inner, key.innerColumn);
+}
+
+function inPrimaryKeyOrder(leaf: EquiLeaf, column: number): boolean {
+  const base = leaf.base;
+  const source = base?.source();
+  if (base === undefined || source == null || base.def.primaryKey.length !== 1 || base.def.primaryKey[0] !== column) return false;
+  const path = source.path;
+  return source.lookup !== null || path.kind === 'full' || (path.kind === 'primaryRanges' && path.ranges.length === 1);
 }
 
 /** The primary key or the index that `column` leads (one that finds one row per key first). */

@@ -127,6 +127,9 @@ function keyBytes(type: SqlType, nullable: boolean): number {
   return n + (nullable ? 1 : 0);
 }
 
+/** Extra of a joined table: MySQL's words for a hash join and a block nested loop; merge is Atoll's. */
+const joinExtra = { loop: 'Using join buffer (Block Nested Loop)', hash: 'Using join buffer (hash join)', merge: 'Using merge join (primary key order)' } as const;
+
 async function explainRow(source: TableSource, selectType: string, extra: string | null, txn: Txn): Promise<SqlValue[]> {
   const possible = source.possibleKeys.length === 0 ? null : source.possibleKeys.join(',');
   if (source.lookup !== null) return lookupRow(source, source.lookup, selectType, extra);
@@ -140,7 +143,7 @@ async function explainRow(source: TableSource, selectType: string, extra: string
   const rows = BigInt(estimate?.analyzed === true ? Math.max(1, Math.round(estimate.rows)) : await estimateRows(path, def, txn));
   const filtered = (estimate?.filteredPercent ?? 100).toFixed(2);
   // The executor joins fetched rows by a nested loop over them: MySQL's block nested loop.
-  const joinBuffer = (estimate?.joinLevel ?? 0) === 0 ? null : source.hashJoin ? 'Using join buffer (hash join)' : 'Using join buffer (Block Nested Loop)';
+  const joinBuffer = (estimate?.joinLevel ?? 0) === 0 ? null : joinExtra[source.joinMethod];
   const usingWhere = type === 'const' ? null : extra;
   const extraText = [usingWhere, joinBuffer].filter((x) => x !== null).join('; ') || null;
   const partitions = source.partitions === null ? null : source.partitions.map((p) => p.name).join(',');
@@ -241,6 +244,9 @@ function fmt(ms: number): string {
   return ms.toFixed(3);
 }
 
+/** MySQL's names of a keyed join (merge is Atoll's). */
+const joinNames = { hash: 'Inner hash join', merge: 'Inner merge join', lookup: 'Batched key access inner join' } as const;
+
 /** The tree of a SELECT from what its run recorded (analyze-profile.ts), top operator first. */
 function tree(query: Select, profile: SelectProfile, fetched: ReadonlyMap<TableSource, Measured>): TreeLine[] {
   const lines: TreeLine[] = [];
@@ -259,7 +265,7 @@ function tree(query: Select, profile: SelectProfile, fetched: ReadonlyMap<TableS
   const emit = (k: number, depth: number): void => {
     const level = levels[k]!;
     if (k > 0) {
-      const name = level.method === 'loop' ? 'Nested loop inner join' : `Inner hash join (${qualifiedExprText(level.key!)})`;
+      const name = level.method === 'loop' ? 'Nested loop inner join' : `${joinNames[level.method]} (${qualifiedExprText(level.key!)})`;
       lines.push({ depth, text: name, actual: { rows: level.rows, ms: upTo(k) } });
       emit(k - 1, depth + 1);
       depth++;

@@ -47,6 +47,8 @@ export interface JoinPlan {
   readonly levels: readonly JoinLevel[];
   /** Estimated rows the join yields. */
   readonly rows: number;
+  /** Estimated rows (row combinations) after each level, in level order. */
+  readonly levelRows: readonly number[];
 }
 
 /** Orders `leaves` and assigns `conjuncts` to levels. */
@@ -55,11 +57,14 @@ export function planJoin(leaves: readonly PlanLeaf[], conjuncts: readonly PlanCo
   const baseline = ruleBasedOrder(leaves.length, conjuncts);
   // One table without statistics has nothing to order or to print estimates for.
   const estimated = leaves.length > 1 || leaves.some((l) => l.base?.estimates.analyzed === true);
-  if (!estimated) return { ...levelsFor(baseline, conjuncts), rows: leaves.reduce((n, l) => n * l.estimate(), 1) };
+  if (!estimated) {
+    const rows = leaves.reduce((n, l) => n * l.estimate(), 1);
+    return { ...levelsFor(baseline, conjuncts), rows, levelRows: [rows] };
+  }
   const est = joinEstimates(leaves, conjuncts);
   const costed = env.planner?.joinReorder === false ? costOf(est, baseline) : bestJoinOrder(est, baseline);
   annotateSources(leaves, est, costed, env);
-  return { ...levelsFor(costed.order, conjuncts), rows: costed.rows[costed.rows.length - 1] ?? 1 };
+  return { ...levelsFor(costed.order, conjuncts), rows: costed.rows[costed.rows.length - 1] ?? 1, levelRows: costed.rows };
 }
 
 /**

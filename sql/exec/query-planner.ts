@@ -30,7 +30,7 @@ import { Decimal } from '../decimal.js';
 import { cutoffApplies } from '../fast-path/scan-cutoff.js';
 import { accessPathRows, cheapestAccessPath, columnRef, derivedLeafRows, leftJoinRows, selectivity, unknownEstimates, type SelectivityContext } from './cost-model.js';
 import { nowMs, type JoinLevelProfile, type SelectProfile, type StageKind } from './analyze-profile.js';
-import { columnOffset, groupByKey, hashKey, leftJoinKey, levelKey, planLeftJoinLookup, planLookup, type LevelKey } from './equi-join.js';
+import { columnOffset, groupByKey, hashKey, leftJoinKey, levelKey, mergeable, planLeftJoinLookup, planLookup, type LevelKey } from './equi-join.js';
 import { planJoin, type JoinLevel } from './join-plan.js';
 import { partitionScanOf, unpartitioned } from './partition-pruning.js';
 import type { TableEstimates } from './table-stats.js';
@@ -228,8 +228,8 @@ function leftJoinLeaf(item: Extract<FromItem, { kind: 'join' }>, env: PlannerEnv
   const key = env.planner?.equiJoins === false ? undefined : leftJoinKey(splitAnd(item.on), scope, leftWidth);
   const rightSource = right.base?.source();
   if (key !== undefined && rightSource != null) {
-    rightSource.hashJoin = true;
-    planLeftJoinLookup(right, leftLeaves, key.left, key.right, key.mode);
+    rightSource.joinMethod = 'hash';
+    planLeftJoinLookup(right, leftLeaves, key.left, key.right, key.mode, left.estimate());
   }
   return {
     columns,
@@ -422,18 +422,27 @@ interface JoinProducer {
  * outer keys find: equi-join.ts).
  */
 function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conjuncts: readonly Conjunct[], scope: Scope, env: PlannerEnv, profile: SelectProfile | null = null): JoinProducer {
-  const { pre, levels, rows } = planJoin(leaves, conjuncts, env);
+  const { pre, levels, rows, levelRows } = planJoin(leaves, conjuncts, env);
   const width = scope.columns.length;
   const bound = new Set<number>();
   const keys = levels.map((level) => {
     const key = bound.size === 0 || env.planner?.equiJoins === false ? undefined : levelKey(level.leaf, level.filters, conjuncts, bound, scope, offsets);
     bound.add(level.leaf);
     if (key !== undefined) {
-      planLookup(leaves, level.leaf, key, scope, offsets);
-      const source = leaves[level.leaf]!.base?.source();
-      if (source != null) source.hashJoin = true;
+      const outerLevel = levels.findIndex((l) => l.leaf === scope.columns[key.outerOffset]!.leaf);
+      planLookup(leaves, level.leaf, key, scope, offsets, levelRows[outerLevel] ?? Infinity);
     }
     return key;
+  });
+  // The second level merges with the first when both come in primary key order.
+  const merges = keys.map((key, depth) => {
+    if (key === undefined || depth !== 1 || scope.columns[key.outerOffset]!.leaf !== levels[0]!.leaf) return false;
+    const outerLeaf = levels[0]!.leaf;
+    return mergeable(leaves[outerLeaf]!, leaves[levels[1]!.leaf]!, key, key.outerOffset - offsets[outerLeaf]!);
+  });
+  levels.forEach((level, depth) => {
+    const source = leaves[level.leaf]!.base?.source();
+    if (source != null && keys[depth] !== undefined) source.joinMethod = merges[depth] ? 'merge' : 'hash';
   });
   const budget = env.session.budget;
   const measured = profile === null ? null : profileLevels(levels, keys, leaves, conjuncts, profile);
@@ -445,10 +454,17 @@ function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conju
     const leafRows = leaves.map((l) => l.rows(parent));
     // Built on a level's first visit, so a join whose outer side is empty never hashes.
     const groups: (Map<string, (readonly Value[])[]> | undefined)[] = levels.map(() => undefined);
+    let mergeAt = 0; // the merge cursor of level 1 in its rows (outer keys only ascend)
     const candidates = (depth: number): readonly (readonly Value[])[] => {
       const key = keys[depth];
       const leaf = levels[depth]!.leaf;
       if (key === undefined) return leafRows[leaf]!;
+      if (merges[depth]) {
+        const inner = leafRows[leaf]!;
+        const outer = row[key.outerOffset] as bigint;
+        while (mergeAt < inner.length && (inner[mergeAt]![key.innerColumn] as bigint) < outer) mergeAt++;
+        return mergeAt < inner.length && inner[mergeAt]![key.innerColumn] === outer ? [inner[mergeAt]!] : [];
+      }
       const probe = hashKey(row[key.outerOffset] ?? null, key.mode);
       if (probe === null) return [];
       const byKey = (groups[depth] ??= groupByKey(leafRows[leaf]!, key.innerColumn, key.mode));
@@ -495,7 +511,7 @@ function profileLevels(levels: readonly JoinLevel[], keys: readonly (LevelKey | 
     const sources = leaves[level.leaf]!.sources();
     const asts = level.filters.map((f) => conjuncts.find((c) => c.compiled === f)?.ast).filter((e): e is Expr => e !== undefined);
     profile.levels.push({
-      method: key === undefined ? 'loop' : sources.length === 1 && sources[0]!.lookup !== null ? 'lookup' : 'hash',
+      method: key === undefined ? 'loop' : sources.length === 1 && sources[0]!.lookup !== null ? 'lookup' : sources.length === 1 && sources[0]!.joinMethod === 'merge' ? 'merge' : 'hash',
       key: key?.equality ?? null,
       conditions: asts.filter((e) => e !== key?.equality),
       sources,

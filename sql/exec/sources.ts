@@ -10,6 +10,7 @@ import type { TableDef } from '../catalog.js';
 import type { Value } from '../values.js';
 import { limits } from '../../src/base/limits.js';
 import { accessPathCandidates, type AccessPath } from './access-path.js';
+import { lookupsPay } from './cost-model.js';
 import { fullRange, getRows, scanRows, scanRowsByIndex } from './table-access.js';
 import { scanWithCutoff, type ScanCutoff } from '../fast-path/scan-cutoff.js';
 import type { PartitionRef } from './partition-pruning.js';
@@ -59,8 +60,8 @@ export class TableSource {
   possibleKeys: readonly string[] = [];
   /** Set when a join looks rows up by the outer side's values instead of reading the table. */
   lookup: JoinLookup | null = null;
-  /** Set when its join level finds candidate rows by a hash of the join key (EXPLAIN's Extra). */
-  hashJoin = false;
+  /** How its join level finds candidate rows (EXPLAIN's Extra): every row, a hash of the key, or a merge. */
+  joinMethod: 'loop' | 'hash' | 'merge' = 'loop';
   /** Whether the last load used `lookup` (it falls back to the path when keys are too many). */
   lookedUp = false;
   constructor(
@@ -98,11 +99,12 @@ export class TableSource {
 
 /**
  * The path that fetches the rows `lookup` asks for, or undefined when a lookup would not pay:
- * more keys than `limits.joinLookupKeysMax`, or than the rows a scan of the table reads.
+ * more keys than `limits.joinLookupKeysMax`, or lookups costing more than a scan of the table
+ * (cost-model.ts), now that the number of keys is known.
  */
 function lookupAccessPath(def: TableDef, lookup: JoinLookup, tableRows: number | undefined): AccessPath | undefined {
   const keys = lookup.keys();
-  if (keys.length > limits.joinLookupKeysMax || (tableRows !== undefined && keys.length * lookup.rowsPerKey > tableRows)) return undefined;
+  if (keys.length > limits.joinLookupKeysMax || (tableRows !== undefined && !lookupsPay(keys.length, lookup.rowsPerKey, tableRows))) return undefined;
   const paths = accessPathCandidates(def, [{ column: lookup.column, op: 'in', values: keys }]);
   // The candidates of one IN predicate: points or ranges over its index, then the full scan;
   // a key value the index cannot hold exactly (a string for an integer column) leaves only the scan.
