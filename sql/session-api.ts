@@ -132,6 +132,15 @@ export interface SessionStatus {
   readonly autocommit: boolean;
 }
 
+/** How one COM_QUERY text is run. */
+export interface QueryOptions {
+  /**
+   * False for a client that did not enable CLIENT_MULTI_STATEMENTS: a text holding a second
+   * statement is MySQL's syntax error (1064) at that statement, and nothing runs. Default true.
+   */
+  readonly multiStatements?: boolean;
+}
+
 /** One client session of the SQL layer: current database, variables, open transaction, prepared statements. */
 export interface SqlSession {
   readonly status: SessionStatus;
@@ -141,7 +150,7 @@ export interface SqlSession {
    * Runs the statements of one COM_QUERY text in order. Stops at the first error, which is
    * the last element. Never rejects for a SQL-level problem: that comes back as an 'error' result.
    */
-  query(sqlText: string): Promise<StatementResult[]>;
+  query(sqlText: string, options?: QueryOptions): Promise<StatementResult[]>;
   /** COM_INIT_DB. Throws SqlError (1049) for an unknown database. */
   useDatabase(name: string): Promise<void>;
   /** COM_STMT_PREPARE. Throws SqlError. */

@@ -31,12 +31,12 @@ import { informationSchemaRelation, isInformationSchema, loadCatalogSnapshot, ty
 import { StatementBudget } from './exec/statement-budget.js';
 import { describe, runShow } from './exec/show.js';
 import { SourceRegistry } from './exec/sources.js';
-import { splitStatementTexts, type StatementText } from './parser/lexer.js';
+import { splitStatementTexts, syntaxError, type StatementText } from './parser/lexer.js';
 import type { ParsedStatement } from './parser/parse.js';
 import type { PlanCache } from './plan-cache.js';
 import { PreparedPlans, pointSelectPlan, type FastPlanSlot } from './fast-path/fast-plans.js';
 import { keyValueOf, pointKeyValue, runPointSelect } from './fast-path/point-select.js';
-import type { ColumnInfo, PreparedStatementInfo, SessionStatus, SqlSession, SqlValue, StatementResult } from './session-api.js';
+import type { ColumnInfo, PreparedStatementInfo, QueryOptions, SessionStatus, SqlSession, SqlValue, StatementResult } from './session-api.js';
 import { StatementTxn } from './statement-txn.js';
 import type { SchemaSync } from './schema-sync.js';
 import { runTableDdl, type OnlineDdlHost } from './exec/online-ddl.js';
@@ -118,7 +118,7 @@ export class Session implements SqlSession {
     return this.vars.get('autocommit') === 1n;
   }
 
-  async query(sqlText: string): Promise<StatementResult[]> {
+  async query(sqlText: string, options: QueryOptions = {}): Promise<StatementResult[]> {
     if (sqlText.length > limits.queryBytesMax) return [errorResult(new SqlError('NET_PACKET_TOO_LARGE', 'Got a packet bigger than max_allowed_packet bytes'))];
     let texts: StatementText[];
     try {
@@ -127,6 +127,7 @@ export class Session implements SqlSession {
       return [this.toErrorResult(e)];
     }
     if (texts.length === 0) return [errorResult(new SqlError('EMPTY_QUERY', 'Query was empty'))];
+    if (options.multiStatements === false && texts.length > 1) return [errorResult(syntaxError(sqlText, texts[1]!.offset))];
     const results: StatementResult[] = [];
     for (const text of texts) {
       let result: StatementResult;

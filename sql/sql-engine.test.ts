@@ -231,3 +231,21 @@ describe('session statements', () => {
     expect(await session.query('  ')).toMatchObject([{ kind: 'error', error: { errno: 1065 } }]);
   });
 });
+
+describe('multi-statements', () => {
+  it('refuses a text with a second statement when the client did not enable them, running none of it', async () => {
+    const { session } = await newSession();
+    await run(session, 'CREATE DATABASE m; USE m; CREATE TABLE t (id INT PRIMARY KEY)');
+    const [refused, ...rest] = await session.query('INSERT INTO t VALUES (1);\n  INSERT INTO t VALUES (2)', { multiStatements: false });
+    expect(rest).toEqual([]);
+    expect(refused!.kind === 'error' && [refused.error.errno, refused.error.message]).toEqual([
+      1064,
+      "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'INSERT INTO t VALUES (2)' at line 2",
+    ]);
+    expect(await rows(session, 'SELECT COUNT(*) FROM t')).toEqual([[0n]]);
+    // One statement (a trailing ';' and comment included) runs; with the flag on both run.
+    expect((await session.query('INSERT INTO t VALUES (1); -- done', { multiStatements: false }))[0]!.kind).toBe('ok');
+    expect((await session.query('INSERT INTO t VALUES (2); INSERT INTO t VALUES (3)')).map((r) => r.kind)).toEqual(['ok', 'ok']);
+    expect(await rows(session, 'SELECT COUNT(*) FROM t')).toEqual([[3n]]);
+  });
+});

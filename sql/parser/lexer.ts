@@ -200,6 +200,8 @@ export function syntaxError(text: string, offset: number): SqlError {
 export interface StatementText {
   readonly text: string;
   readonly tokens: readonly Token[];
+  /** Where the trimmed text starts in the whole COM_QUERY text. */
+  readonly offset: number;
 }
 
 /**
@@ -220,7 +222,7 @@ export function splitStatementTexts(text: string): StatementText[] {
       const stmtText = raw.trim();
       const shift = start + lead;
       const own = tokens.slice(first, i);
-      out.push({ text: stmtText, tokens: shift === 0 ? own : own.map((k) => ({ ...k, start: k.start - shift, end: k.end - shift })) });
+      out.push({ text: stmtText, tokens: shift === 0 ? own : own.map((k) => ({ ...k, start: k.start - shift, end: k.end - shift })), offset: shift });
     }
     if (t !== undefined) start = t.end;
     first = i + 1;

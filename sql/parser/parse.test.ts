@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SqlError } from '../../src/base/errors.js';
-import { splitStatements, tokenize } from './lexer.js';
+import { splitStatements, splitStatementTexts, tokenize } from './lexer.js';
 import { normalizeTokens, selectItemTexts } from './normalize.js';
 import { parseStatement } from './parse.js';
 
@@ -17,6 +17,28 @@ const errno = (f: () => unknown): number | undefined => {
     return e instanceof SqlError ? e.errno : -1;
   }
 };
+
+describe('where the second statement starts (multi-statements off refuses it there)', () => {
+  it.each([
+    ['select 1', -1],
+    ['select 1;', -1],
+    ['select 1;  \n -- trailing comment\n', -1],
+    ['select 1; # hash comment', -1],
+    ['select 1; /* block */ ;;', -1],
+    ["select 'a;b'", -1],
+    ["select 'it''s; fine'", -1],
+    ["select 'back\\'slash;'", -1],
+    ['select "x;y", `we;ird`', -1],
+    ['select 1 -- ; select 2', -1],
+    ['select 1 /* ; */', -1],
+    ['select 1; select 2', 10],
+    ['select 1;select 2', 9],
+    ["select ';'; x", 12],
+    ['select 1;--x', 9],
+  ])('%j → %i', (sql, offset) => {
+    expect(splitStatementTexts(sql)[1]?.offset ?? -1).toBe(offset);
+  });
+});
 
 describe('parser front', () => {
   it('splits on semicolons outside quotes and comments', () => {

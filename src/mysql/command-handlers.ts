@@ -32,7 +32,6 @@ import {
   writePrepareOk,
   writeResults,
 } from './result-writer.js';
-import { secondStatementOffset } from './statement-split.js';
 
 /** What the handlers need from their connection. */
 export interface CommandContext {
@@ -64,8 +63,6 @@ interface StatementState {
 
 /** MariaDB's "the statement prepared last" id in COM_STMT_EXECUTE. */
 const LAST_PREPARED_STATEMENT_ID = 0xffffffff;
-/** How much of the offending text MySQL's syntax error quotes. */
-const SYNTAX_ERROR_QUOTE_CHARS = 80;
 
 /** Handlers for the command phase of one connection. */
 export class CommandHandlers {
@@ -153,11 +150,7 @@ export class CommandHandlers {
       throw new SqlError('NET_PACKET_TOO_LARGE', `Query of ${payload.length - 1} bytes is larger than the limit of ${limits.queryBytesMax}`);
     }
     const sql = payload.toString('utf8', 1);
-    if (!this.multiStatements) {
-      const second = secondStatementOffset(sql);
-      if (second >= 0) throw syntaxErrorNear(sql.slice(second));
-    }
-    const results = await this.ctx.session.query(sql);
+    const results = await this.ctx.session.query(sql, { multiStatements: this.multiStatements });
     this.respondWithResults(seq, results, 'text');
   }
 
@@ -305,10 +298,3 @@ function emptyQuery(): StatementResult {
   return { kind: 'error', error: new SqlError('EMPTY_QUERY', 'Query was empty') };
 }
 
-/** MySQL's ER_PARSE_ERROR for a second statement when multi-statements are off. */
-function syntaxErrorNear(rest: string): SqlError {
-  return new SqlError(
-    'PARSE',
-    `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '${rest.slice(0, SYNTAX_ERROR_QUOTE_CHARS)}' at line 1`,
-  );
-}

@@ -16,6 +16,7 @@
 import type {
   ColumnInfo,
   PreparedStatementInfo,
+  QueryOptions,
   SessionStatus,
   SqlSession,
   SqlSessionFactory,
@@ -89,6 +90,8 @@ export const TYPED_ROWS: readonly (readonly SqlValue[])[] = [
 export interface FakeLog {
   readonly opened: { user: string; database: string | null; connectionId: number }[];
   readonly queries: string[];
+  /** Texts refused for holding a second statement with multi-statements off (nothing ran). */
+  readonly refused: string[];
   readonly executions: { statementId: number; params: readonly SqlValue[] }[];
   readonly closedStatements: number[];
   closedSessions: number;
@@ -97,7 +100,7 @@ export interface FakeLog {
 
 /** A factory of fake sessions sharing one log. */
 export class FakeSessionFactory implements SqlSessionFactory {
-  readonly log: FakeLog = { opened: [], queries: [], executions: [], closedStatements: [], closedSessions: 0, resets: 0 };
+  readonly log: FakeLog = { opened: [], queries: [], refused: [], executions: [], closedStatements: [], closedSessions: 0, resets: 0 };
   readonly databases = new Set(['test', 'other']);
 
   async openSession(options: { readonly user: string; readonly database: string | null; readonly connectionId: number }): Promise<SqlSession> {
@@ -119,10 +122,17 @@ class FakeSession implements SqlSession {
     public database: string | null,
   ) {}
 
-  async query(sqlText: string): Promise<StatementResult[]> {
+  async query(sqlText: string, options: QueryOptions = {}): Promise<StatementResult[]> {
     this.factory.log.queries.push(sqlText);
+    const statements = splitStatements(sqlText);
+    // As the real session does (sql/session.ts): a second statement without multi-statements
+    // is a syntax error at it, and nothing runs.
+    if (options.multiStatements === false && statements.length > 1) {
+      this.factory.log.refused.push(sqlText);
+      return [{ kind: 'error', error: new SqlError('PARSE', `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '${statements[1]}' at line 1`) }];
+    }
     const results: StatementResult[] = [];
-    for (const statement of splitStatements(sqlText)) {
+    for (const statement of statements) {
       const result = this.run(statement);
       results.push(result);
       if (result.kind === 'error') break;
