@@ -47,6 +47,8 @@ export interface EquiConjunct {
   readonly compiled: Compiled;
   readonly ast: Expr;
   readonly leaves: ReadonlySet<number>;
+  /** Fraction of row combinations it keeps (cost-model.ts). */
+  selectivity(): number;
 }
 
 /** Modes whose keys an index lookup finds exactly as `=` compares (no double rounding, no date forms). */
@@ -54,9 +56,11 @@ const lookupModes: ReadonlySet<CompareMode> = new Set(['int', 'decimal', 'string
 
 /**
  * The key of the level that binds `leaf`, from one of its `filters` (conjuncts checked there)
- * of the form `leaf.column = other.column` with `other` among `bound`; undefined when none is.
+ * of the form `leaf.column = other.column` with `other` among `bound` — the most selective, as
+ * join-order.ts assumes; undefined when none is.
  */
 export function levelKey(leaf: number, filters: readonly Compiled[], conjuncts: readonly EquiConjunct[], bound: ReadonlySet<number>, scope: Scope, offsets: readonly number[]): LevelKey | undefined {
+  let best: { key: LevelKey; selectivity: number } | undefined;
   for (const f of filters) {
     const c = conjuncts.find((x) => x.compiled === f);
     if (c === undefined || c.compiled.hasSubquery || c.ast.kind !== 'binary' || c.ast.op !== '=') continue;
@@ -65,9 +69,11 @@ export function levelKey(leaf: number, filters: readonly Compiled[], conjuncts: 
     if (l === undefined || r === undefined) continue;
     const [inner, outer] = scope.columns[l]!.leaf === leaf ? [l, r] : [r, l];
     if (scope.columns[inner]!.leaf !== leaf || !bound.has(scope.columns[outer]!.leaf)) continue;
-    return { innerColumn: inner - offsets[leaf]!, outerOffset: outer, mode: compareModeFor(scope.columns[inner]!.type, scope.columns[outer]!.type), equality: c.ast };
+    const selectivity = c.selectivity();
+    if (best !== undefined && selectivity >= best.selectivity) continue;
+    best = { key: { innerColumn: inner - offsets[leaf]!, outerOffset: outer, mode: compareModeFor(scope.columns[inner]!.type, scope.columns[outer]!.type), equality: c.ast }, selectivity };
   }
-  return undefined;
+  return best?.key;
 }
 
 /**

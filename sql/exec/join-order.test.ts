@@ -146,6 +146,19 @@ describe('join order search', () => {
     expect(costOf(chain, [2, 1, 0]).cost).toBeCloseTo(10 + 100 + 10 * 2000, 6);
   });
 
+  it('costs a level joined by key as a hash build plus the rows of each key', () => {
+    const hashed: JoinEstimates = { ...chain, joins: chain.joins.map((j) => ({ ...j, equi: true })) };
+    // small (10), then mid hashed on its key (100 built, 10·0.1·100 probed), then big (2000 + 1·0.01·2000).
+    expect(costOf(hashed, [2, 1, 0]).cost).toBeCloseTo(10 + (100 + 1 * 100 * 0.1) + (2000 + 10 * 2000 * 0.01), 6);
+    expect(costOf(hashed, [2, 1, 0]).rows).toEqual(costOf(chain, [2, 1, 0]).rows);
+    // Exhaustive search agrees with enumeration under the hash cost too.
+    const cheapest = Math.min(...permutations([0, 1, 2]).map((o) => costOf(hashed, o).cost));
+    expect(bestJoinOrder(hashed, [0, 1, 2]).cost).toBeCloseTo(cheapest, 6);
+    // Of two equalities completed at once, the more selective is the key.
+    const two: JoinEstimates = { fetched: [10, 10, 1000], local: [1, 1, 1], joins: [{ leaves: [0, 2], selectivity: 0.5, equi: true }, { leaves: [1, 2], selectivity: 0.001, equi: true }] };
+    expect(costOf(two, [0, 1, 2]).cost).toBeCloseTo(10 + 100 + (1000 + 100 * 1000 * 0.001), 6);
+  });
+
   it('keeps the baseline on a tie and orders greedily past the exhaustive limit', () => {
     const flat: JoinEstimates = { fetched: [10, 10, 10], local: [1, 1, 1], joins: [] };
     expect(bestJoinOrder(flat, [2, 0, 1]).order).toEqual([2, 0, 1]);

@@ -3,11 +3,18 @@
  *
  * The executor joins fetched leaves by a nested loop: level k iterates every fetched row of its
  * leaf once per row combination that passed levels 0…k−1, checking the conjuncts whose leaves
- * are all bound by then. So an order costs the row combinations it examines,
+ * are all bound by then — unless an equality `column = column` links the leaf to one bound
+ * before it: then the level hashes its rows once and each combination examines only the rows
+ * of its key (equi-join.ts). So an order costs the rows it examines,
  *
- *   cost = Σ_k N(k−1) · fetched(l_k),   N(k) = N(k−1) · fetched(l_k) · local(l_k) · Π sel(joins bound at k),
+ *   cost = Σ_k step(k),   step(k) = N(k−1) · fetched(l_k)                      (nested loop)
+ *                                 = fetched(l_k) + N(k−1) · fetched(l_k) · e(k)   (hashed on the key)
  *
- * exactly what `max_join_size` counts. N(S) of a set of leaves does not depend on their order,
+ * where e(k) is the selectivity of the most selective equality completed at level k, the one
+ * the executor keys the hash on (the others are checked on its candidates);
+ *   N(k) = N(k−1) · fetched(l_k) · local(l_k) · Π sel(joins bound at k),
+ *
+ * what `max_join_size` counts (the hash build aside). N(S) of a set of leaves does not depend on their order,
  * so up to `limits.joinReorderTablesMax` leaves the cheapest order is found by dynamic
  * programming over subsets (Selinger); beyond, greedily (each step adds the leaf giving the
  * smallest intermediate result). The rule-based greedy order the planner had before is the
@@ -23,8 +30,16 @@ export interface JoinEstimates {
   readonly fetched: readonly number[];
   /** Fraction of a leaf's fetched rows its own conjuncts keep. */
   readonly local: readonly number[];
-  /** Conjuncts over two or more leaves, with the fraction of combinations each keeps. */
-  readonly joins: readonly { readonly leaves: readonly number[]; readonly selectivity: number }[];
+  /**
+   * Conjuncts over two or more leaves, with the fraction of combinations each keeps; `equi`
+   * for a `column = column` of two leaves the executor joins by key.
+   */
+  readonly joins: readonly { readonly leaves: readonly number[]; readonly selectivity: number; readonly equi?: boolean }[];
+}
+
+/** Rows a level examines: every fetched row per combination, or (`equi` not null) a hash build and the rows of each key. */
+function stepCost(combinations: number, fetched: number, equi: number | null): number {
+  return equi === null ? combinations * fetched : fetched + combinations * fetched * equi;
 }
 
 /** An order with its estimated cost and the row combinations left after each level. */
@@ -42,7 +57,7 @@ export function costOf(est: JoinEstimates, order: readonly number[]): CostedOrde
   let cost = 0;
   const rows: number[] = [];
   for (const leaf of order) {
-    cost += n * est.fetched[leaf]!;
+    cost += stepCost(n, est.fetched[leaf]!, joins.equiBy(leaf));
     // A join is applied at the level that binds the last of its leaves.
     n *= est.fetched[leaf]! * est.local[leaf]! * joins.bind(leaf);
     rows.push(n);
@@ -64,6 +79,13 @@ class JoinTracker {
   completedBy(leaf: number): number {
     let s = 1;
     for (const j of this.byLeaf[leaf]!) if (this.unbound[j] === 1) s *= this.est.joins[j]!.selectivity;
+    return s;
+  }
+
+  /** The selectivity of the most selective equality `leaf` would complete now (its hash key), or null. */
+  equiBy(leaf: number): number | null {
+    let s: number | null = null;
+    for (const j of this.byLeaf[leaf]!) if (this.unbound[j] === 1 && this.est.joins[j]!.equi === true) s = Math.min(s ?? 1, this.est.joins[j]!.selectivity);
     return s;
   }
 
@@ -110,6 +132,13 @@ function dynamicOrder(est: JoinEstimates): number[] {
   assert(n <= 20, 'dynamic programming over at most 2^20 subsets');
   const full = (1 << n) - 1;
   const rows = subsetRows(est);
+  // Per leaf, its equalities: the other leaf's bit and the selectivity.
+  const equis = est.fetched.map((_, l) => est.joins.filter((j) => j.equi === true && j.leaves.includes(l)).map((j) => ({ other: 1 << j.leaves.find((x) => x !== l)!, selectivity: j.selectivity })));
+  const equiSel = (l: number, rest: number): number | null => {
+    let sel: number | null = null;
+    for (const e of equis[l]!) if ((rest & e.other) !== 0) sel = Math.min(sel ?? 1, e.selectivity);
+    return sel;
+  };
   const cost = new Float64Array(1 << n).fill(Infinity);
   const last = new Int8Array(1 << n).fill(-1);
   cost[0] = 0;
@@ -117,7 +146,7 @@ function dynamicOrder(est: JoinEstimates): number[] {
     for (let l = 0; l < n; l++) {
       if ((s & (1 << l)) === 0) continue;
       const rest = s & ~(1 << l);
-      const c = cost[rest]! + rows[rest]! * est.fetched[l]!;
+      const c = cost[rest]! + stepCost(rows[rest]!, est.fetched[l]!, equiSel(l, rest));
       if (c < cost[s]!) {
         cost[s] = c;
         last[s] = l;
@@ -143,7 +172,7 @@ function greedyOrder(est: JoinEstimates): number[] {
     for (let l = 0; l < n; l++) {
       if (bound[l]) continue;
       const r = rows * est.fetched[l]! * est.local[l]! * joins.completedBy(l);
-      const step = rows * est.fetched[l]!;
+      const step = stepCost(rows, est.fetched[l]!, joins.equiBy(l));
       if (best < 0 || r < bestRows || (r === bestRows && step < bestStep)) {
         best = l;
         bestRows = r;

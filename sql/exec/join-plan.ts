@@ -32,6 +32,8 @@ export interface PlanConjunct {
   readonly leaves: ReadonlySet<number>;
   /** Fraction of rows (or row combinations) it keeps, estimated on first use. */
   selectivity(): number;
+  /** True for `column = column` of two leaves, which the executor joins by key (equi-join.ts). */
+  readonly equi?: boolean;
 }
 
 /** One level of the nested loop: a leaf and the conjuncts checked once it is bound. */
@@ -61,7 +63,7 @@ export function planJoin(leaves: readonly PlanLeaf[], conjuncts: readonly PlanCo
     const rows = leaves.reduce((n, l) => n * l.estimate(), 1);
     return { ...levelsFor(baseline, conjuncts), rows, levelRows: [rows] };
   }
-  const est = joinEstimates(leaves, conjuncts);
+  const est = joinEstimates(leaves, conjuncts, env.planner?.equiJoins !== false);
   const costed = env.planner?.joinReorder === false ? costOf(est, baseline) : bestJoinOrder(est, baseline);
   annotateSources(leaves, est, costed, env);
   return { ...levelsFor(costed.order, conjuncts), rows: costed.rows[costed.rows.length - 1] ?? 1, levelRows: costed.rows };
@@ -154,15 +156,15 @@ function levelsFor(order: readonly number[], conjuncts: readonly PlanConjunct[])
 }
 
 /** Fetched rows, local filter factors and join selectivities of the leaves. */
-function joinEstimates(leaves: readonly PlanLeaf[], conjuncts: readonly PlanConjunct[]): JoinEstimates {
+function joinEstimates(leaves: readonly PlanLeaf[], conjuncts: readonly PlanConjunct[], equiJoins: boolean): JoinEstimates {
   const fetched = leaves.map((l) => Math.max(0, l.estimate()));
   const kept = leaves.map(() => 1);
-  const joins: { leaves: number[]; selectivity: number }[] = [];
+  const joins: { leaves: number[]; selectivity: number; equi: boolean }[] = [];
   for (const c of conjuncts) {
     if (c.leaves.size === 0 || c.compiled.hasSubquery) continue;
     const leafList = [...c.leaves];
     if (leafList.length === 1) kept[leafList[0]!]! *= c.selectivity();
-    else joins.push({ leaves: leafList, selectivity: c.selectivity() });
+    else joins.push({ leaves: leafList, selectivity: c.selectivity(), equi: equiJoins && c.equi === true });
   }
   // A base table's conjuncts are estimated against the whole table; its access path already
   // applied some of them, so what they keep of the fetched rows is the rest (at most all).

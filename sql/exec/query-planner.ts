@@ -311,6 +311,8 @@ interface Conjunct {
   readonly ast: Expr;
   /** Fraction of rows it keeps (cost-model.ts), estimated on first use. */
   selectivity(): number;
+  /** `column = column` of two leaves: joined by key (equi-join.ts). */
+  readonly equi: boolean;
 }
 
 /** Joins leaves as one leaf (used inside LEFT JOIN operands). */
@@ -342,10 +344,18 @@ function compileConjuncts(asts: readonly Expr[], scope: Scope, env: PlannerEnv, 
     let estimated: number | null = null;
     // Never asked of a conjunct with a subquery (join-plan.ts skips them): 1 if it were.
     const selectivityOf = (): number => (estimated ??= compiled.hasSubquery ? 1 : selectivity(ast, selectivityContext(leaves, offsets, scope, env)));
-    out.push({ compiled, leaves: all, ast, selectivity: selectivityOf });
+    out.push({ compiled, leaves: all, ast, selectivity: selectivityOf, equi: isColumnEquality(ast, scope) });
   }
   chooseAccessPaths(leaves, offsets, out, scope, env);
   return out;
+}
+
+/** True for `a.x = b.y` with the two columns in different leaves of `scope` (a join by key). */
+function isColumnEquality(e: Expr, scope: Scope): boolean {
+  if (e.kind !== 'binary' || e.op !== '=') return false;
+  const l = columnOffset(e.left, scope);
+  const r = columnOffset(e.right, scope);
+  return l !== undefined && r !== undefined && scope.columns[l]!.leaf !== scope.columns[r]!.leaf;
 }
 
 /** Resolves a predicate's columns to their leaf's statistics (cost-model.ts). */
