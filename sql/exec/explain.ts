@@ -265,7 +265,9 @@ function tree(query: Select, profile: SelectProfile, fetched: ReadonlyMap<TableS
   const emit = (k: number, depth: number): void => {
     const level = levels[k]!;
     if (k > 0) {
-      const name = level.method === 'loop' ? 'Nested loop inner join' : `${joinNames[level.method]} (${qualifiedExprText(level.key!)})`;
+      // A planned lookup that found too many keys at load time read the table and hashed it.
+      const method = level.method === 'lookup' && level.sources[0]?.lookedUp !== true ? (level.sources[0]?.joinMethod === 'merge' ? 'merge' : 'hash') : level.method;
+      const name = method === 'loop' ? 'Nested loop inner join' : `${joinNames[method]} (${qualifiedExprText(level.key!)})`;
       lines.push({ depth, text: name, actual: { rows: level.rows, ms: upTo(k) } });
       emit(k - 1, depth + 1);
       depth++;

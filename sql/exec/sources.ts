@@ -77,7 +77,10 @@ export class TableSource {
 
   /** Fetches the rows through `txn`. */
   async load(txn: Txn): Promise<void> {
-    const lookupPath = this.lookup === null || this.cutoff !== null ? undefined : lookupAccessPath(this.def, this.lookup, this.estimate?.rows);
+    // A table never analyzed is counted only up to a cap: its size is a lower bound, no
+    // reason to prefer a scan, so only the key limit applies to it.
+    const tableRows = this.estimate?.analyzed === true ? this.estimate.rows : undefined;
+    const lookupPath = this.lookup === null || this.cutoff !== null ? undefined : lookupAccessPath(this.def, this.lookup, tableRows);
     this.lookedUp = lookupPath !== undefined;
     const path = lookupPath ?? this.path;
     switch (path.kind) {
