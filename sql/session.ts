@@ -7,6 +7,7 @@
  * a StatementTxn, so a failed statement leaves no partial writes. DDL commits the open
  * transaction first and runs in its own (as MySQL's implicit commit).
  */
+import { tableLockKey, type TableLockMode, type TableLockRegistry } from './table-locks.js';
 import { assertNever } from '../src/base/assert.js';
 import { RetryableTxnError, SqlError } from '../src/base/errors.js';
 import { limits } from '../src/base/limits.js';
@@ -68,6 +69,8 @@ export interface SessionDeps {
   readonly planner: PlannerOptions;
   /** Open transactions and online schema change jobs of the engine (schema-sync.ts). */
   readonly schemaSync: SchemaSync;
+  /** LOCK TABLES of the engine's sessions (table-locks.ts). */
+  readonly tableLocks: TableLockRegistry;
 }
 
 interface Prepared {
@@ -87,6 +90,12 @@ export class Session implements SqlSession {
   private readonly vars: SessionVariables;
   private readonly userVars = new Map<string, Value>();
   private txn: Txn | null = null;
+  /** Tables this session holds with LOCK TABLES (`db.table` in lower case). */
+  private lockedTables = new Map<string, TableLockMode>();
+  /** The table the running statement writes (`db.table`), for the LOCK TABLES checks. */
+  private writeTarget: string | null = null;
+  /** Savepoints of the open transaction, oldest first (runSavepoint). */
+  private savepoints: { readonly name: string; readonly overlay: StatementTxn }[] = [];
   private lastInsertId = 0n;
   private lastCommitTs: bigint | null = null;
   private readonly prepared = new Map<number, Prepared>();
@@ -222,12 +231,101 @@ export class Session implements SqlSession {
 
   async close(): Promise<void> {
     this.rollbackOpen();
+    this.unlockTables();
   }
 
   private rollbackOpen(): void {
+    this.savepoints = [];
     if (this.txn !== null && !this.txn.finished) this.txn.rollback();
     this.txn = null;
     this.pendingRows.discard();
+  }
+
+  /**
+   * LOCK TABLES: commits the open transaction and drops the session's table locks, as MySQL
+   * does, checks every table exists (1146), then takes the new locks (table-locks.ts).
+   */
+  private async lockTables(wanted: readonly { readonly table: TableName; readonly mode: 'READ' | 'WRITE' }[]): Promise<void> {
+    await this.commitOpen();
+    this.unlockTables();
+    const locks = new Map<string, TableLockMode>();
+    for (const { table, mode } of wanted) {
+      const db = databaseOf(table, this.database);
+      if ((await this.withReadTxn((txn) => getTable(txn, db, table.name))) === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${table.name}' doesn't exist`);
+      const key = tableLockKey(db, table.name);
+      if (locks.get(key) !== 'WRITE') locks.set(key, mode);
+    }
+    await this.deps.tableLocks.acquire(this.connectionId, locks, this.tableLockWaitMs());
+    this.lockedTables = locks;
+  }
+
+  private unlockTables(): void {
+    if (this.lockedTables.size === 0) return;
+    this.lockedTables = new Map();
+    this.deps.tableLocks.release(this.connectionId);
+  }
+
+  /**
+   * Before a compiled statement fetches: with table locks of its own, every table it names
+   * must be locked (1100) and the one it writes locked WRITE (1099); otherwise it waits while
+   * another session's lock is in the way.
+   */
+  private async admitTables(touched: ReadonlySet<string>, written: string | null): Promise<void> {
+    if (this.lockedTables.size > 0) {
+      for (const key of touched) {
+        const mode = this.lockedTables.get(key);
+        const name = key.slice(key.indexOf('.') + 1);
+        if (mode === undefined) throw new SqlError('TABLE_NOT_LOCKED', `Table '${name}' was not locked with LOCK TABLES`);
+        if (key === written && mode !== 'WRITE') throw new SqlError('TABLE_NOT_LOCKED_FOR_WRITE', `Table '${name}' was locked with a READ lock and can't be updated`);
+      }
+      return;
+    }
+    if (!this.deps.tableLocks.active) return;
+    const waited = await this.deps.tableLocks.admit(this.connectionId, [...touched].filter((t) => t !== written), written === null ? [] : [written], this.tableLockWaitMs());
+    // An autocommit statement's snapshot predates the wait: run it again on a fresh one, so it
+    // sees what the lock holder committed (MySQL takes its read view after the table lock).
+    if (waited && this.txn === null) throw new RetryableTxnError('the statement waited for a table lock');
+  }
+
+  /** How long a table lock is waited for: @@lock_wait_timeout seconds (timers hold at most ~24 days). */
+  private tableLockWaitMs(): number {
+    return Math.min(Number(this.vars.get('lock_wait_timeout')) * 1000, 2 ** 31 - 1);
+  }
+
+  /** What statements of the open transaction read and write through: the newest savepoint's overlay, or the transaction. */
+  private openTxn(): Txn | null {
+    return this.savepoints[this.savepoints.length - 1]?.overlay ?? this.txn;
+  }
+
+  /**
+   * SAVEPOINT, ROLLBACK TO SAVEPOINT, RELEASE SAVEPOINT. The writes made after a savepoint
+   * live in its overlay (statement-txn.ts) over the one below: rolling back to it drops the
+   * overlays from it on (row locks stay, as in InnoDB) and sets it again; releasing it moves
+   * their writes down; COMMIT moves them all into the transaction. Outside a transaction
+   * (autocommit) a savepoint has nothing to keep and is not remembered, as in MySQL.
+   */
+  private runSavepoint(action: 'set' | 'rollbackTo' | 'release', name: string): StatementResult {
+    const at = this.savepoints.findIndex((s) => s.name.toLowerCase() === name.toLowerCase());
+    if (action === 'set') {
+      if (this.txn === null) return okResult();
+      if (at >= 0) this.releaseSavepointsFrom(at); // MySQL deletes the old savepoint of that name
+      this.savepoints.push({ name, overlay: new StatementTxn(this.openTxn()!) });
+      return okResult();
+    }
+    if (at < 0) throw new SqlError('SP_DOES_NOT_EXIST', `SAVEPOINT ${name} does not exist`);
+    if (action === 'release') {
+      this.releaseSavepointsFrom(at);
+      return okResult();
+    }
+    this.savepoints.splice(at);
+    this.savepoints.push({ name, overlay: new StatementTxn(this.openTxn()!) });
+    return okResult();
+  }
+
+  /** Moves the writes of savepoints `from`… down into the one below (or the transaction) and forgets them. */
+  private releaseSavepointsFrom(from: number): void {
+    for (let i = this.savepoints.length - 1; i >= from; i--) this.savepoints[i]!.overlay.flush();
+    this.savepoints.splice(from);
   }
 
   /** The budget of a statement: rows examined, and max_execution_time for a read-only SELECT. */
@@ -261,18 +359,41 @@ export class Session implements SqlSession {
     // A statement other than SHOW WARNINGS and SELECT @@warning_count starts a new diagnostics area.
     if (!readsDiagnostics(stmt)) this.warnings.clear();
     this.statementWrites = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete';
+    this.writeTarget = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete' ? tableLockKey(databaseOf(stmt.table, this.database), stmt.table.name) : null;
     this.budget = this.statementBudget(stmt);
     if (ddlKinds.has(stmt.kind)) return this.runDdl(stmt);
     switch (stmt.kind) {
       case 'begin':
         await this.commitOpen();
+        this.unlockTables(); // START TRANSACTION releases table locks, as in MySQL
         this.txn = this.deps.kv.begin();
+        return okResult();
+      case 'lockTables':
+        await this.lockTables(stmt.tables);
         return okResult();
       case 'commit':
         await this.commitOpen();
         return okResult();
       case 'rollback':
         this.rollbackOpen();
+        return okResult();
+      case 'savepoint':
+        return this.runSavepoint(stmt.action, stmt.name);
+      case 'alterTableKeys': {
+        // An ALTER: it commits the open transaction. The table must exist; the keys stay on.
+        await this.commitOpen();
+        const db = databaseOf(stmt.table, this.database);
+        if ((await this.withReadTxn((txn) => getTable(txn, db, stmt.table.name))) === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${stmt.table.name}' doesn't exist`);
+        this.warnings.add({ level: 'Note', code: 1031, message: `Table storage engine for '${stmt.table.name}' doesn't have this option` });
+        return okResult();
+      }
+      case 'unlockTables':
+        // As in MySQL, UNLOCK commits only when the session held table locks (mysqldump
+        // --single-transaction sends one after START TRANSACTION, which must stay open).
+        if (this.lockedTables.size > 0) {
+          await this.commitOpen();
+          this.unlockTables();
+        }
         return okResult();
       case 'use':
         await this.useDatabase(stmt.name);
@@ -292,7 +413,9 @@ export class Session implements SqlSession {
         return describe(def, false, null);
       }
       case 'query': {
-        const fast = slot === undefined ? undefined : await this.runFastPath(stmt, params, slot);
+        // Table locks anywhere in the engine send statements the way that checks them.
+        const locks = this.lockedTables.size > 0 || this.deps.tableLocks.active;
+        const fast = slot === undefined || locks ? undefined : await this.runFastPath(stmt, params, slot);
         if (fast !== undefined) return fast;
         const run = isLockingRead(stmt.query) ? runLockingRead : runQuery;
         return this.inTransaction(false, (txn) => this.withTables(txn, params, (env) => run(stmt.query, env, txn)));
@@ -422,8 +545,9 @@ export class Session implements SqlSession {
    */
   private async inTransaction<T>(writes: boolean, body: (txn: Txn) => Promise<T>): Promise<T> {
     if (this.txn === null && !this.autocommit) this.txn = this.deps.kv.begin();
-    if (this.txn !== null) {
-      const overlay = new StatementTxn(this.txn);
+    const open = this.openTxn();
+    if (open !== null) {
+      const overlay = new StatementTxn(open);
       const result = await body(overlay);
       overlay.flush();
       return result;
@@ -447,7 +571,8 @@ export class Session implements SqlSession {
   }
 
   private async withReadTxn<T>(body: (txn: Txn) => Promise<T>): Promise<T> {
-    if (this.txn !== null) return body(this.txn);
+    const open = this.openTxn();
+    if (open !== null) return body(open);
     const txn = this.deps.kv.begin({ readOnly: true });
     try {
       return await body(txn);
@@ -457,6 +582,7 @@ export class Session implements SqlSession {
   }
 
   private async commitOpen(): Promise<void> {
+    this.releaseSavepointsFrom(0);
     const txn = this.txn;
     this.txn = null;
     if (txn === null || txn.finished) {
@@ -528,11 +654,15 @@ export class Session implements SqlSession {
   private plannerEnv(tables: ReadonlyMap<string, TableDef>, params: readonly Value[], views: ReadonlyMap<string, ViewDef> = new Map(), info: { snapshot: CatalogSnapshot | null } = { snapshot: null }, loadStats = false, absent: ReadonlySet<string> = new Set()): PlannerEnv {
     const session = this.sessionView(params);
     const sources = new SourceRegistry();
+    // The base tables the statement names, for LOCK TABLES (admitted before anything is fetched).
+    const touched = new Set<string>();
+    sources.beforeLoad = () => this.admitTables(touched, this.writeTarget);
     const env: PlannerEnv = {
       session,
       sources,
       table: (name: TableName) => {
         const db = databaseOf(name, this.database);
+        touched.add(tableLockKey(db, name.name));
         const def = tables.get(`${db}.${name.name}`) ?? this.deps.planCache.table(db, name.name);
         if (def === undefined) {
           if (views.has(`${db}.${name.name}`)) throw new SqlError('WRONG_OBJECT', `'${db}.${name.name}' is not BASE TABLE`);

@@ -249,3 +249,41 @@ describe('multi-statements', () => {
     expect(await rows(session, 'SELECT COUNT(*) FROM t')).toEqual([[3n]]);
   });
 });
+
+describe('savepoints', () => {
+  it('rolls back to, releases and forgets savepoints as InnoDB does', async () => {
+    const { session } = await newSession();
+    await run(session, 'CREATE DATABASE s; USE s; CREATE TABLE t (id INT PRIMARY KEY, v INT)');
+    await run(session, 'INSERT INTO t VALUES (1, 10)');
+    await run(session, 'BEGIN');
+    await run(session, 'UPDATE t SET v = 11 WHERE id = 1');
+    await run(session, 'SAVEPOINT a');
+    await run(session, 'INSERT INTO t VALUES (2, 20)');
+    await run(session, 'UPDATE t SET v = 12 WHERE id = 1');
+    await run(session, 'SAVEPOINT b');
+    await run(session, 'INSERT INTO t VALUES (3, 30)');
+    expect(await rows(session, 'SELECT id, v FROM t ORDER BY id')).toEqual([[1n, 12n], [2n, 20n], [3n, 30n]]);
+    await run(session, 'ROLLBACK TO SAVEPOINT a');
+    // Back to the state at `a`; `b` is gone, `a` stays.
+    expect(await rows(session, 'SELECT id, v FROM t ORDER BY id')).toEqual([[1n, 11n]]);
+    expect(await errnoOf(session, 'ROLLBACK TO b')).toBe(1305);
+    await run(session, 'INSERT INTO t VALUES (4, 40)');
+    await run(session, 'ROLLBACK WORK TO a');
+    await run(session, 'INSERT INTO t VALUES (5, 50)');
+    await run(session, 'RELEASE SAVEPOINT a');
+    expect(await errnoOf(session, 'RELEASE SAVEPOINT a')).toBe(1305);
+    // A failed statement after a savepoint leaves nothing, and the savepoint still works.
+    await run(session, 'SAVEPOINT c');
+    expect(await errnoOf(session, 'INSERT INTO t VALUES (6, 60), (5, 0)')).toBe(1062);
+    await run(session, 'INSERT INTO t VALUES (7, 70)');
+    await run(session, 'ROLLBACK TO c');
+    await run(session, 'COMMIT');
+    expect(await rows(session, 'SELECT id, v FROM t ORDER BY id')).toEqual([[1n, 11n], [5n, 50n]]);
+    // Outside a transaction a savepoint is not kept; ROLLBACK drops them all.
+    await run(session, 'SAVEPOINT x');
+    expect(await errnoOf(session, 'ROLLBACK TO x')).toBe(1305);
+    await run(session, 'BEGIN; SAVEPOINT y; INSERT INTO t VALUES (8, 80); ROLLBACK');
+    expect(await errnoOf(session, 'ROLLBACK TO y')).toBe(1305);
+    expect(await rows(session, 'SELECT COUNT(*) FROM t')).toEqual([[2n]]);
+  });
+});

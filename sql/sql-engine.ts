@@ -2,6 +2,7 @@
  * The SQL layer's entry point: the composition root constructs one SqlEngine over a TxnKv and
  * opens a session per client connection.
  */
+import { TableLockRegistry } from './table-locks.js';
 import { SqlError } from '../src/base/errors.js';
 import type { Clock } from '../src/base/clock.js';
 import { createLogger, type Logger } from '../src/base/logger.js';
@@ -50,6 +51,8 @@ export class SqlEngine implements SqlSessionFactory {
   private readonly planner: PlannerOptions;
   /** Open transactions and running online schema changes (sql/schema-sync.ts). */
   readonly schemaSync: SchemaSync;
+  /** LOCK TABLES of the engine's sessions (table-locks.ts). */
+  private readonly tableLocks = new TableLockRegistry();
 
   constructor(options: SqlEngineOptions) {
     this.schemaSync = new SchemaSync(options.onlineDdl);
@@ -91,6 +94,6 @@ export class SqlEngine implements SqlSessionFactory {
         txn.rollback();
       }
     }
-    return new Session({ kv: this.kv, clock: this.clock, logger: this.logger, globals: this.globals, planCache: this.planCache, stats: this.tableStats, planner: this.planner, schemaSync: this.schemaSync }, options.user, options.database, options.connectionId);
+    return new Session({ kv: this.kv, clock: this.clock, logger: this.logger, globals: this.globals, planCache: this.planCache, stats: this.tableStats, planner: this.planner, schemaSync: this.schemaSync, tableLocks: this.tableLocks }, options.user, options.database, options.connectionId);
   }
 }

@@ -34,6 +34,12 @@ const isolationVar = (v: Value, name: string): Value => {
   throw new SqlError('WRONG_VALUE_FOR_VAR', `Variable '${name}' can't be set to the value of '${text}'`);
 };
 const textVar = (v: Value): Value => (v === null ? '' : toText(v));
+/** A switch Atoll only has on (SHOW CREATE always quotes identifiers): turning it off is 1231. */
+const alwaysOnVar = (v: Value, name: string): Value => {
+  const on = boolVar(v, name);
+  if (on !== 1n) throw new SqlError('WRONG_VALUE_FOR_VAR', `Variable '${name}' can't be set to the value of '${toText(v!)}'`);
+  return on;
+};
 
 const sqlModeDefault = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
 
@@ -58,6 +64,8 @@ const definitions: Record<string, VarDef> = {
   innodb_lock_wait_timeout: { value: BigInt(limits.lockWaitTimeoutMs / 1000), scope: 'both', check: intVar },
   interactive_timeout: { value: 28800n, scope: 'both', check: intVar },
   license: { value: 'Apache-2.0', scope: 'readOnly' },
+  /** Seconds LOCK TABLES and statements held back by another session's table lock wait (MySQL's metadata lock wait). */
+  lock_wait_timeout: { value: 31_536_000n, scope: 'both', check: intVar },
   lower_case_table_names: { value: 0n, scope: 'readOnly' },
   max_allowed_packet: { value: BigInt(limits.packetBytesMax), scope: 'both', check: intVar },
   max_connections: { value: BigInt(limits.connectionsMax), scope: 'global', check: intVar },
@@ -72,6 +80,10 @@ const definitions: Record<string, VarDef> = {
   query_cache_type: { value: 'OFF', scope: 'readOnly' },
   sql_auto_is_null: { value: 0n, scope: 'both', check: boolVar },
   sql_mode: { value: sqlModeDefault, scope: 'both', check: textVar },
+  // Hints for bulk loads (mysqldump sets them): notes are still recorded, unique keys still checked.
+  sql_notes: { value: 1n, scope: 'both', check: boolVar },
+  sql_quote_show_create: { value: 1n, scope: 'both', check: alwaysOnVar },
+  unique_checks: { value: 1n, scope: 'both', check: boolVar },
   sql_safe_updates: { value: 0n, scope: 'both', check: boolVar },
   sql_select_limit: { value: 18446744073709551615n, scope: 'both', check: intVar },
   system_time_zone: { value: 'UTC', scope: 'readOnly' },

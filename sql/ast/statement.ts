@@ -101,6 +101,14 @@ export type Statement =
   | { readonly kind: 'createIndex'; readonly table: TableName; readonly index: IndexSpec }
   | { readonly kind: 'dropIndex'; readonly table: TableName; readonly name: string }
   | { readonly kind: 'begin' }
+  /** SAVEPOINT name, ROLLBACK TO [SAVEPOINT] name, RELEASE SAVEPOINT name. */
+  | { readonly kind: 'savepoint'; readonly action: 'set' | 'rollbackTo' | 'release'; readonly name: string }
+  /** ALTER TABLE t DISABLE KEYS / ENABLE KEYS: MyISAM's; InnoDB (and Atoll) answers with a note. */
+  | { readonly kind: 'alterTableKeys'; readonly table: TableName }
+  /** LOCK TABLES t READ, u WRITE, … (table-locks.ts). */
+  | { readonly kind: 'lockTables'; readonly tables: readonly { readonly table: TableName; readonly mode: 'READ' | 'WRITE' }[] }
+  /** UNLOCK TABLES: releases the session's table locks (and then commits, as MySQL does). */
+  | { readonly kind: 'unlockTables' }
   | { readonly kind: 'commit' }
   | { readonly kind: 'rollback' }
   | { readonly kind: 'set'; readonly assignments: readonly SetAssignment[] }

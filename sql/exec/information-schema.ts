@@ -7,7 +7,7 @@
 import { SqlError } from '../../src/base/errors.js';
 import type { Txn } from '../../src/txn/txn-kv.js';
 import type { TableName } from '../ast/query.js';
-import { getTableStats, listDatabases, listTables, listViews, type ColumnDef, type DatabaseDef, type ForeignKeyDef, type TableDef, type TableStats, type ViewDef } from '../catalog.js';
+import { getTableStats, listDatabases, listTables, listTriggers, listViews, type ColumnDef, type DatabaseDef, type ForeignKeyDef, type TableDef, type TableStats, type TriggerDef, type ViewDef } from '../catalog.js';
 import { Decimal } from '../decimal.js';
 import { bigintType, columnInfo, typeDdl, varcharType, type SqlType } from '../types.js';
 import { toText, type Value } from '../values.js';
@@ -20,6 +20,8 @@ export interface CatalogSnapshot {
   readonly databases: readonly DatabaseDef[];
   readonly tables: readonly TableDef[];
   readonly views: readonly ViewDef[];
+  /** Triggers (empty bodies only: Atoll runs no stored programs yet). */
+  readonly triggers?: readonly TriggerDef[];
   /** ANALYZE TABLE statistics by table id (TABLE_ROWS, CARDINALITY); absent: never analyzed. */
   readonly stats?: ReadonlyMap<number, TableStats>;
 }
@@ -34,16 +36,18 @@ export async function loadCatalogSnapshot(txn: Txn): Promise<CatalogSnapshot> {
   const databases = await listDatabases(txn);
   const tables: TableDef[] = [];
   const views: ViewDef[] = [];
+  const triggers: TriggerDef[] = [];
   for (const d of databases) {
     tables.push(...(await listTables(txn, d.name)));
     views.push(...(await listViews(txn, d.name)));
+    triggers.push(...(await listTriggers(txn, d.name)));
   }
   const stats = new Map<number, TableStats>();
   for (const t of tables) {
     const s = await getTableStats(txn, t.id);
     if (s !== undefined) stats.set(t.id, s);
   }
-  return { databases, tables, views, stats };
+  return { databases, tables, views, triggers, stats };
 }
 
 type Column = readonly [name: string, type: SqlType];
@@ -80,7 +84,8 @@ const views: Record<string, readonly [readonly Column[], (s: CatalogSnapshot) =>
   ],
   COLUMNS: [
     [text('TABLE_CATALOG'), text('TABLE_SCHEMA'), text('TABLE_NAME'), text('COLUMN_NAME'), int('ORDINAL_POSITION'), text('COLUMN_DEFAULT', 1024), text('IS_NULLABLE', 3), text('DATA_TYPE'),
-      int('CHARACTER_MAXIMUM_LENGTH'), int('NUMERIC_PRECISION'), int('NUMERIC_SCALE'), text('CHARACTER_SET_NAME'), text('COLLATION_NAME'), text('COLUMN_TYPE', 256), text('COLUMN_KEY', 3), text('EXTRA', 256), text('COLUMN_COMMENT', 1024)],
+      int('CHARACTER_MAXIMUM_LENGTH'), int('NUMERIC_PRECISION'), int('NUMERIC_SCALE'), text('CHARACTER_SET_NAME'), text('COLLATION_NAME'), text('COLUMN_TYPE', 256), text('COLUMN_KEY', 3), text('EXTRA', 256), text('COLUMN_COMMENT', 1024),
+      text('GENERATION_EXPRESSION', 1024), int('SRS_ID')],
     (s) => s.tables.flatMap((t) => t.columns.map((c, i) => columnRow(t, c, i))),
   ],
   STATISTICS: [
@@ -99,6 +104,16 @@ const views: Record<string, readonly [readonly Column[], (s: CatalogSnapshot) =>
       ...(t.foreignKeys ?? []).flatMap((fk) => fk.columns.map((col, k): Value[] => [
         'def', t.db, fk.name, 'def', t.db, t.name, col, BigInt(k + 1), BigInt(k + 1), fk.parentDb, fk.parentTable, fk.parentColumns[k] ?? null,
       ])),
+    ]),
+  ],
+  TRIGGERS: [
+    [text('TRIGGER_CATALOG'), text('TRIGGER_SCHEMA'), text('TRIGGER_NAME'), text('EVENT_MANIPULATION', 6), text('EVENT_OBJECT_CATALOG'), text('EVENT_OBJECT_SCHEMA'),
+      text('EVENT_OBJECT_TABLE'), int('ACTION_ORDER'), text('ACTION_CONDITION'), text('ACTION_STATEMENT', 1024), text('ACTION_ORIENTATION', 3), text('ACTION_TIMING', 6),
+      text('ACTION_REFERENCE_OLD_TABLE'), text('ACTION_REFERENCE_NEW_TABLE'), text('ACTION_REFERENCE_OLD_ROW', 3), text('ACTION_REFERENCE_NEW_ROW', 3), text('SQL_MODE', 1024),
+      text('DEFINER', 288), text('CHARACTER_SET_CLIENT'), text('COLLATION_CONNECTION'), text('DATABASE_COLLATION')],
+    // Bodies are empty (CREATE TRIGGER accepts nothing else yet): the statement is BEGIN END.
+    (s) => (s.triggers ?? []).map((g): Value[] => [
+      'def', g.db, g.name, g.event, 'def', g.db, g.table, BigInt(actionOrder(s.triggers!, g)), null, 'BEGIN END', 'ROW', g.timing, null, null, 'OLD', 'NEW', '', 'root@%', 'utf8mb4', 'utf8mb4_general_ci', 'utf8mb4_general_ci',
     ]),
   ],
   TABLE_CONSTRAINTS: [
@@ -147,6 +162,12 @@ function indexesOf(t: TableDef): { name: string; columns: readonly number[]; uni
   return [...primary, ...t.indexes.map((ix) => ({ name: ix.name, columns: ix.columns, unique: ix.unique }))];
 }
 
+/** A trigger's place among the triggers of its table for the same timing and event (1 first). */
+function actionOrder(all: readonly TriggerDef[], g: TriggerDef): number {
+  const same = all.filter((x) => x.db === g.db && x.table === g.table && x.timing === g.timing && x.event === g.event);
+  return same.indexOf(g) + 1;
+}
+
 function columnRow(t: TableDef, c: ColumnDef, i: number): Value[] {
   const ddl = typeDdl(c.type);
   const dataType = ddl.replace(/\(.*$/, '').replace(/ unsigned$/, '');
@@ -160,6 +181,7 @@ function columnRow(t: TableDef, c: ColumnDef, i: number): Value[] {
   return [
     'def', t.db, t.name, c.name, BigInt(i + 1), defaultText(c), c.notNull ? 'NO' : 'YES', dataType,
     chars, precision, scale, text ? 'utf8mb4' : null, text ? 'utf8mb4_general_ci' : null, ddl, key, c.autoIncrement ? 'auto_increment' : '', '',
+    '', null, // no generated columns, no spatial reference systems
   ];
 }
 

@@ -127,8 +127,12 @@ export class SourceRegistry {
 
   /** Fetches every registered source. */
   async load(txn: Txn): Promise<void> {
+    await this.beforeLoad?.();
     for (const s of this.sources) await s.load(txn);
   }
+
+  /** Called once the statement is compiled, before anything is fetched (the session's LOCK TABLES checks). */
+  beforeLoad: (() => Promise<void>) | null = null;
 
   /**
    * Puts `inOrder` (sources of one join, in the order its nested loop binds them) into the

@@ -204,11 +204,68 @@ export interface StatementText {
   readonly offset: number;
 }
 
+/** The MySQL version executable comments are run for: `/*!80036 …` and older run, newer stay comments. */
+const executableCommentVersion = 80036;
+
+/**
+ * `text` with MySQL's executable comments opened: a comment opened by `/*!NNNNN` (or `/*!`)
+ * whose version is at most ours becomes its body, the opener and the closing star-slash
+ * replaced by blanks of the same length so every offset stays where it was. A newer version,
+ * MariaDB's `/*M!`, an optimizer hint `/*+` and every other comment stay comments. Quotes and
+ * comments are understood, so `/*!` inside a string is text. mysqldump writes its SET
+ * statements this way.
+ */
+export function openExecutableComments(text: string): string {
+  if (!text.includes('/*!')) return text;
+  const out = text.split('');
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      i = skipQuoted(text, i, c);
+    } else if (c === '#' || (c === '-' && text[i + 1] === '-' && (i + 2 >= n || isSpace(text.charCodeAt(i + 2))))) {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return out.join(''); // the tokenizer reports the unclosed comment
+      const version = /^!(\d{5,6})?/.exec(text.slice(i + 2, i + 9));
+      if (version !== null && (version[1] === undefined || Number(version[1]) <= executableCommentVersion)) {
+        const opener = 2 + version[0].length;
+        for (let k = i; k < i + opener; k++) out[k] = ' ';
+        out[close] = ' ';
+        out[close + 1] = ' ';
+        i += opener; // the body is SQL: scan it for quotes like any other text
+      } else {
+        i = close + 2;
+      }
+    } else {
+      i++;
+    }
+  }
+  return out.join('');
+}
+
+/** The index after the quoted string or identifier opened by `quote` at `start` (or the end). */
+function skipQuoted(text: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '\\' && quote !== '`') i += 2;
+    else if (c === quote && text[i + 1] === quote) i += 2;
+    else if (c === quote) return i + 1;
+    else i++;
+  }
+  return text.length;
+}
+
 /**
  * The statements of one COM_QUERY text with their tokens, split on `;` outside quotes and
  * comments, blanks dropped. The text is tokenized once; a lone statement keeps its tokens.
+ * Executable comments are opened first (`openExecutableComments`).
  */
-export function splitStatementTexts(text: string): StatementText[] {
+export function splitStatementTexts(sqlText: string): StatementText[] {
+  const text = openExecutableComments(sqlText);
   const tokens = tokenize(text);
   const out: StatementText[] = [];
   let start = 0;

@@ -120,9 +120,61 @@ function parseByHand(text: string, tokens: readonly Token[]): Statement | null {
     case 'ROLLBACK':
       c.pos = 1;
       c.word('WORK');
-      if (c.word('TO')) throw unsupported('ROLLBACK TO SAVEPOINT');
+      if (first.text.toUpperCase() === 'ROLLBACK' && c.word('TO')) {
+        c.word('SAVEPOINT');
+        const name = c.identifier();
+        c.expectEnd();
+        return { kind: 'savepoint', action: 'rollbackTo', name };
+      }
       c.expectEnd();
       return { kind: first.text.toUpperCase() === 'COMMIT' ? 'commit' : 'rollback' };
+    case 'SAVEPOINT': {
+      c.pos = 1;
+      const name = c.identifier();
+      c.expectEnd();
+      return { kind: 'savepoint', action: 'set', name };
+    }
+    case 'RELEASE': {
+      c.pos = 1;
+      c.expectWord('SAVEPOINT');
+      const name = c.identifier();
+      c.expectEnd();
+      return { kind: 'savepoint', action: 'release', name };
+    }
+    case 'ALTER': {
+      // ALTER TABLE t DISABLE|ENABLE KEYS (mysqldump writes it); every other ALTER goes to the grammar.
+      c.pos = 1;
+      if (!c.word('TABLE')) return null;
+      const table = c.tableName();
+      if (!(c.word('DISABLE') || c.word('ENABLE')) || !c.word('KEYS') || !c.atEnd()) return null;
+      return { kind: 'alterTableKeys', table };
+    }
+    case 'LOCK': {
+      // LOCK TABLE[S] t [[AS] alias] {READ [LOCAL] | [LOW_PRIORITY] WRITE} [, …]
+      c.pos = 1;
+      if (!c.word('TABLES')) c.expectWord('TABLE');
+      const tables: { table: TableName; mode: 'READ' | 'WRITE' }[] = [];
+      do {
+        const table = c.tableName();
+        if (c.word('AS')) c.identifier();
+        else if (!isWord(c.peek(), 'READ') && !isWord(c.peek(), 'WRITE') && !isWord(c.peek(), 'LOW_PRIORITY')) c.identifier();
+        if (c.word('READ')) {
+          c.word('LOCAL');
+          tables.push({ table, mode: 'READ' });
+        } else {
+          c.word('LOW_PRIORITY');
+          c.expectWord('WRITE');
+          tables.push({ table, mode: 'WRITE' });
+        }
+      } while (c.punct(','));
+      c.expectEnd();
+      return { kind: 'lockTables', tables };
+    }
+    case 'UNLOCK':
+      c.pos = 1;
+      if (!c.word('TABLES')) c.expectWord('TABLE');
+      c.expectEnd();
+      return { kind: 'unlockTables' };
     case 'SHOW':
       c.pos = 1;
       return { kind: 'show', show: parseShow(c) };
