@@ -25,6 +25,20 @@
  * which behaves as before: a primary key or AUTO_INCREMENT column that needs a conversion (a
  * new row key, a second AUTO_INCREMENT column); a MODIFY that adds AUTO_INCREMENT or writes
  * PRIMARY KEY or UNIQUE on the column; a column the same ALTER already added or modified.
+ *
+ * Foreign keys. A table with keys, as child or as parent, runs online every ALTER that leaves
+ * the keys alone; one that touches a key goes to the one-transaction path, whose checks
+ * (foreign-key-guards.ts: 1553, 1828, 1829, 3780, 1830) and renames (CHANGE COLUMN of a key
+ * column) are the reference. An ALTER touches a key when it
+ *   - drops or modifies/changes a column that a key uses: a column of a key the table declares,
+ *     or a referenced column of a key that references the table (its own included);
+ *   - drops an index that leads with a key's columns, i.e. one that can serve the key: by DROP
+ *     INDEX (`touchesForeignKeys`; so does a DROP INDEX of an index the table does not have
+ *     yet), or because a column in it changes and it is built again (`rebuildsKeyIndex`).
+ * Everything else — ADD INDEX/UNIQUE, DROP INDEX of another index, ADD COLUMN, DROP or MODIFY
+ * of another column — meets none of the guards, so both paths give the same result and the
+ * same errors; and every key keeps each index that can serve it, under the same id, in every
+ * schema state of the job. ADD/DROP FOREIGN KEY and RENAME TO are not online actions at all.
  */
 import { SqlError } from '../../src/base/errors.js';
 import type { AlterAction, ColumnSpec, IndexSpec } from '../ast/statement.js';
@@ -41,6 +55,44 @@ export const onlineActionKinds: ReadonlySet<AlterAction['kind']> = new Set(['add
 /** Thrown by planAlter for an ALTER the online path cannot run (see the header): alter-table.ts runs it. */
 export class NeedsOneTransaction extends Error {
   override readonly name = 'NeedsOneTransaction';
+}
+
+/** The column lists, lower case, that the foreign keys of a table use (foreign-key-guards.ts `keyColumnsOf`). */
+export type KeyColumns = readonly (readonly string[])[];
+
+/**
+ * True when `actions` touch a foreign key of `def` (see the header), judged from the actions
+ * alone, before planning: they drop or modify a key column, or drop an index that leads with a
+ * key's columns or that `def` does not have. Checked first, so that the one-transaction path
+ * raises MySQL's errors in its order (a key error before a plan error of a later action).
+ */
+export function touchesForeignKeys(def: TableDef, actions: readonly AlterAction[], keys: KeyColumns): boolean {
+  if (keys.length === 0) return false;
+  const keyColumns = new Set(keys.flat());
+  return actions.some((action) => {
+    switch (action.kind) {
+      case 'dropColumn': return keyColumns.has(action.name.toLowerCase());
+      case 'modifyColumn': return keyColumns.has(action.oldName.toLowerCase());
+      case 'dropIndex': {
+        const index = def.indexes.find((ix) => ix.name.toLowerCase() === action.name.toLowerCase());
+        return index === undefined || leadsWithKey(def, index, keys);
+      }
+      default: return false;
+    }
+  });
+}
+
+/** True when `plan` builds again (under a new id) an index of `def` that leads with a key's columns. */
+export function rebuildsKeyIndex(def: TableDef, plan: AlterPlan, keys: KeyColumns): boolean {
+  if (keys.length === 0) return false;
+  const dropped = new Set(plan.droppedIndexes.map((ix) => ix.id));
+  return def.indexes.some((ix) => dropped.has(ix.id) && leadsWithKey(def, ix, keys));
+}
+
+/** True when `index`'s leading columns are one of `keys` (the index can serve that key). */
+function leadsWithKey(def: TableDef, index: IndexDef, keys: KeyColumns): boolean {
+  const names = index.columns.map((p) => def.columns[p]!.name.toLowerCase());
+  return keys.some((key) => key.length <= names.length && key.every((c, k) => names[k] === c));
 }
 
 /** An index while planning: columns as slots. */

@@ -12,7 +12,9 @@
  * instead, in batches committed one by one while other sessions keep writing (online-ddl.ts;
  * a MODIFY converts through a shadow column with the same storeValue, or changes only the
  * definition when no stored value can change: alter-plan.ts). This path is what is left:
- * RENAME TO, FOREIGN KEY actions, any ALTER of a table with foreign keys, and the MODIFYs the
+ * RENAME TO, FOREIGN KEY actions, an ALTER that touches a foreign key (drops or changes a
+ * column a key uses, or drops an index that leads with a key's columns: alter-plan.ts
+ * `touchesForeignKeys`, `rebuildsKeyIndex`; the guards below check it), and the MODIFYs the
  * online path does not take (a primary key or AUTO_INCREMENT column that needs a conversion,
  * AUTO_INCREMENT, PRIMARY KEY or UNIQUE written on the column, a column modified twice or
  * added by the same ALTER).

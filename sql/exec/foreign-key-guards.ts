@@ -12,6 +12,9 @@
  * - RENAME TO moves the references (children now name the new parent; generated names
  *   `<old>_ibfk_<n>` become `<new>_ibfk_<n>`) and adopts children waiting for the new name;
  *   CHANGE COLUMN renames the column in every key that names it.
+ * - Online ALTER TABLE (online-ddl.ts) runs on a table with keys only what none of the above
+ *   concerns; an ALTER that drops or changes a key column, or drops or rebuilds an index that
+ *   leads with a key's columns, comes here in one transaction (`keyColumnsOf`).
  */
 import { SqlError } from '../../src/base/errors.js';
 import type { Txn } from '../../src/txn/txn-kv.js';
@@ -32,6 +35,20 @@ async function childrenOf(txn: Txn, def: TableDef): Promise<{ ref: ForeignKeyRef
     const fk = child === undefined ? undefined : foreignKeyOf(child, ref);
     if (child !== undefined && fk !== undefined) out.push({ ref, child, fk });
   }
+  return out;
+}
+
+/**
+ * The column lists of `def` that foreign keys use, lower case: the columns of each key `def`
+ * declares, and the referenced columns of each key that references `def` (its own included).
+ * An online ALTER TABLE that drops or changes one of these columns, or drops an index that
+ * leads with one of these lists, runs in one transaction instead, where the checks of this
+ * module run (alter-plan.ts `touchesForeignKeys`, `rebuildsKeyIndex`).
+ */
+export async function keyColumnsOf(txn: Txn, def: TableDef): Promise<string[][]> {
+  const lower = (columns: readonly string[]): string[] => columns.map((c) => c.toLowerCase());
+  const out = (def.foreignKeys ?? []).map((fk) => lower(fk.columns));
+  for (const { fk } of await childrenOf(txn, def)) out.push(lower(fk.parentColumns));
   return out;
 }
 

@@ -27,6 +27,12 @@
  *   conflicts too (unlike PostgreSQL's FOR NO KEY UPDATE): rare, and retried the same way.
  * - Every read and write goes through the statement's transaction, so checks see the
  *   statement's own earlier writes; a failed statement leaves nothing (statement-txn.ts).
+ * - Cascades write like any writer: rows read through table-access.ts (lockAndReadCurrent,
+ *   which keeps their stored image) and written back with its deleteRow/updateRow, so a child
+ *   under an online ALTER TABLE (online-ddl.ts) gets its write-only and delete-only index
+ *   entries and its pending columns maintained by cascaded deletes and SET NULL/CASCADE updates
+ *   too. Keys are found through public indexes only (`servingIndex`), which such an ALTER
+ *   never takes away from a key (alter-plan.ts `touchesForeignKeys`).
  *
  * The definitions of every table a statement may reach are collected while it compiles
  * (`ForeignKeyEnforcer.forStatement`), so the session loads them before anything is written.

@@ -14,6 +14,14 @@
  * errno (1264 at that row); both leave the definition and every stored byte as they were. A
  * job that dies mid-backfill leaves a pending index that queries never read and that the next
  * start rolls back.
+ *
+ * Tables with foreign keys, as child or as parent, take the same path for what leaves their
+ * keys alone: while the ALTER runs, children are inserted (their parents checked), updated, and
+ * deleted or set NULL by parent DELETEs cascading into a child under ALTER; afterwards every
+ * index is exact, no child is an orphan, the constraints still show and still hold (1452).
+ * An ALTER that touches a key column or an index a key can use runs in one transaction with
+ * the errors foreign-key-ddl.test.ts expects (1553, 1828, 1829, 3780, 1830), and so does one
+ * whose table gained such a key from another session's DDL while the job ran.
  */
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/base/clock.js';
@@ -615,5 +623,310 @@ describe('online ALTER TABLE', () => {
     expect([modified.slotCount, modified.columns.map((c) => [c.name, c.slot, c.type])]).toEqual([4, [['a', 0, def.columns[0]!.type], ['c', 2, def.columns[1]!.type], ['d', 3, { kind: 'string', maxChars: 10, variant: 'varchar' }]]]);
     await run(s, "INSERT INTO t VALUES (6, NULL, 'longer')");
     expect(await rows(s, 'SELECT * FROM t ORDER BY a')).toEqual([[1n, '2024-01-02 03:04:05', ''], [2n, null, ''], [4n, '2025-01-01 00:00:00', 'dd'], [5n, null, 'e'], [6n, null, 'longer']]);
+  });
+});
+
+/** The CONSTRAINT lines of SHOW CREATE TABLE `table`. */
+async function constraintLines(s: SqlSession, table: string): Promise<string[]> {
+  const [[, text]] = await rows(s, `SHOW CREATE TABLE ${table}`) as [[string, string]];
+  return text.split('\n').filter((line) => line.includes('CONSTRAINT'));
+}
+
+/** Rows of `child` whose `column` names a parent row that does not exist (NULL references none). */
+async function orphans(s: SqlSession, child: string, column: string): Promise<bigint> {
+  const [[n]] = await rows(s, `SELECT COUNT(*) FROM ${child} WHERE ${column} NOT IN (SELECT id FROM parent)`) as [[bigint]];
+  return n;
+}
+
+/** The parents and children a bank-like workload writes, and the statements that keep them in step. */
+class FamilyModel {
+  readonly parents: number[];
+  readonly children = new Map<number, { pid: number; qid: number | null; a: number }>();
+  nextParent: number;
+  nextChild: number;
+
+  constructor(parentCount: number, childCount: number, private readonly random: SeededRandom) {
+    this.parents = Array.from({ length: parentCount }, (_, i) => i + 1);
+    this.nextParent = parentCount + 1;
+    for (let id = 1; id <= childCount; id++) this.children.set(id, FamilyModel.initialChild(id, parentCount));
+    this.nextChild = childCount + 1;
+  }
+
+  static initialChild(id: number, parentCount: number): { pid: number; qid: number; a: number } {
+    return { pid: (id % parentCount) + 1, qid: ((id * 7) % parentCount) + 1, a: id % 300 };
+  }
+
+  anyParent(): number {
+    return this.parents[this.random.int(this.parents.length)]!;
+  }
+
+  insertChild(a: number): string {
+    const id = this.nextChild++;
+    const child = { pid: this.anyParent(), qid: this.random.int(4) === 0 ? null : this.anyParent(), a };
+    this.children.set(id, child);
+    return `INSERT INTO child (id, pid, qid, a) VALUES (${id}, ${child.pid}, ${child.qid ?? 'NULL'}, ${a})`;
+  }
+
+  updateChild(id: number, a: number): string {
+    const qid = this.random.int(4) === 0 ? null : this.anyParent();
+    const child = this.children.get(id);
+    if (child !== undefined) this.children.set(id, { ...child, qid, a });
+    return `UPDATE child SET a = ${a}, qid = ${qid ?? 'NULL'} WHERE id = ${id}`;
+  }
+
+  insertParent(): string {
+    const id = this.nextParent++;
+    this.parents.push(id);
+    return `INSERT INTO parent VALUES (${id}, 'p${id}')`;
+  }
+
+  /** Deletes a parent: ON DELETE CASCADE takes the children of pid, SET NULL clears qid. */
+  deleteParent(id: number): string {
+    const at = this.parents.indexOf(id);
+    if (at >= 0) {
+      this.parents[at] = this.parents[this.parents.length - 1]!;
+      this.parents.pop();
+      for (const [childId, child] of this.children) {
+        if (child.pid === id) this.children.delete(childId);
+        else if (child.qid === id) this.children.set(childId, { ...child, qid: null });
+      }
+    }
+    return `DELETE FROM parent WHERE id = ${id}`;
+  }
+
+  expectedChildren(): (bigint | null)[][] {
+    return [...this.children].sort((x, y) => x[0] - y[0]).map(([id, c]) => [BigInt(id), BigInt(c.pid), c.qid === null ? null : BigInt(c.qid), BigInt(c.a)]);
+  }
+}
+
+/**
+ * parent(id, name) and child(id, pid, qid, a, b) with child.pid → parent ON DELETE CASCADE and
+ * child.qid → parent ON DELETE SET NULL (and `childKeys`, e.g. 'KEY k (a),'), filled from
+ * FamilyModel's initial rows.
+ */
+async function family(s: SqlSession, parentCount: number, childCount: number, childKeys = ''): Promise<void> {
+  await run(s, 'CREATE DATABASE d; USE d; CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(20))');
+  await run(s, [
+    `CREATE TABLE child (id INT PRIMARY KEY, pid INT, qid INT, a INT, b INT, ${childKeys}`,
+    'CONSTRAINT fk_pid FOREIGN KEY (pid) REFERENCES parent (id) ON DELETE CASCADE,',
+    'CONSTRAINT fk_qid FOREIGN KEY (qid) REFERENCES parent (id) ON DELETE SET NULL)',
+  ].join(' '));
+  // The rows fit their keys by construction: loaded as a dump is, with checks off.
+  await run(s, 'SET foreign_key_checks = 0');
+  for (let from = 1; from <= parentCount; from += 1000) {
+    const values = Array.from({ length: Math.min(1000, parentCount - from + 1) }, (_, k) => `(${from + k}, 'p${from + k}')`);
+    await run(s, `INSERT INTO parent VALUES ${values.join(', ')}`);
+  }
+  for (let from = 1; from <= childCount; from += 1000) {
+    const values = Array.from({ length: Math.min(1000, childCount - from + 1) }, (_, k) => {
+      const c = FamilyModel.initialChild(from + k, parentCount);
+      return `(${from + k}, ${c.pid}, ${c.qid}, ${c.a}, ${from + k})`;
+    });
+    await run(s, `INSERT INTO child VALUES ${values.join(', ')}`);
+  }
+  await run(s, 'SET foreign_key_checks = 1');
+}
+
+/** After an ALTER under foreign key traffic: rows as the model says, every index exact, no orphans, keys kept and enforced. */
+async function expectFamilyIntact(s: SqlSession, kv: TxnKv, model: FamilyModel, constraints: readonly string[]): Promise<void> {
+  expect(await rows(s, 'SELECT id, pid, qid, a FROM child ORDER BY id')).toEqual(model.expectedChildren());
+  expect(await rows(s, 'SELECT id FROM parent ORDER BY id')).toEqual([...model.parents].sort((x, y) => x - y).map((id) => [BigInt(id)]));
+  for (const name of ['child', 'parent']) {
+    const def = await readDef(kv, name);
+    expect(def.pending).toBeUndefined();
+    const count = name === 'child' ? model.children.size : model.parents.length;
+    for (const index of def.indexes) expect(await expectIndexMatchesRows(kv, def, index)).toBe(count);
+  }
+  expect([await orphans(s, 'child', 'pid'), await orphans(s, 'child', 'qid')]).toEqual([0n, 0n]);
+  expect(await constraintLines(s, 'child')).toEqual(constraints);
+  // Still enforced: a missing parent is 1452, a deleted one cascades.
+  const missing = model.nextParent + 1000;
+  expect(await errnoOf(s, `INSERT INTO child (id, pid) VALUES (${model.nextChild}, ${missing})`)).toBe(1452);
+  expect(await errnoOf(s, `INSERT INTO child (id, qid) VALUES (${model.nextChild}, ${missing})`)).toBe(1452);
+  const [[victim]] = await rows(s, 'SELECT pid FROM child ORDER BY id LIMIT 1') as [[bigint]];
+  await run(s, model.deleteParent(Number(victim)));
+  expect(await rows(s, `SELECT COUNT(*) FROM child WHERE pid = ${victim} OR qid = ${victim}`)).toEqual([[0n]]);
+}
+
+/**
+ * DML of a bank-like workload against child while `ddl` runs: children inserted with live
+ * parents, children updated (a and the SET NULL key), parents deleted (cascading into child,
+ * half of the time a parent of a child just ahead of the backfill) and inserted.
+ */
+function familyDml(engine: SqlEngine, model: FamilyModel, random: SeededRandom): (step: number) => string {
+  return (step) => {
+    const op = random.int(4);
+    if (op === 0) return model.insertChild(step % 300);
+    if (op === 3) return model.insertParent();
+    const id = targetId(engine, random, model.nextChild - 1);
+    if (op === 1) return model.updateChild(id, (step * 7) % 300);
+    return model.deleteParent(model.children.get(id)?.pid ?? model.anyParent());
+  };
+}
+
+describe('online ALTER TABLE of tables with foreign keys', () => {
+  it('adds indexes to a child table while children are written and parents deleted with CASCADE and SET NULL', async () => {
+    const { engine, kv, open } = await newEngine({ backfillBatchRows: 250 }, createMemoryMvccStore(), true);
+    const [a, b] = [await open(), await open()];
+    const parentCount = Math.ceil(ROWS / 2);
+    await family(a, parentCount, ROWS);
+    await b.useDatabase('d');
+    const constraints = await constraintLines(a, 'child');
+    expect(constraints).toHaveLength(2);
+    const random = new SeededRandom(23);
+    const model = new FamilyModel(parentCount, ROWS, random);
+    // iaq leads with a, not a key column, and holds qid, which SET NULL cascades change.
+    const outcome = await concurrently(engine, a, b, 'ALTER TABLE child ADD INDEX ia (a), ADD INDEX iaq (a, qid)', familyDml(engine, model, random));
+    expect(outcome.ddlErrno).toBeUndefined();
+    expect(outcome.errors).toEqual([]);
+    // Online, not one transaction: statements (cascades among them) completed between batches.
+    expect(outcome.during.get('backfill-in-progress') ?? 0).toBeGreaterThan(20);
+    expect((await rows(a, 'SHOW INDEX FROM child')).map((r) => r[2])).toEqual(['PRIMARY', 'fk_pid', 'fk_qid', 'ia', 'iaq', 'iaq']);
+    await expectFamilyIntact(a, kv, model, constraints);
+  }, 300_000);
+
+  it('adds a column with a default and drops a non-key column of a child table under the same traffic', async () => {
+    const { engine, kv, open } = await newEngine({ backfillBatchRows: 250 }, createMemoryMvccStore(), true);
+    const [a, b] = [await open(), await open()];
+    const parentCount = Math.ceil(ROWS / 2);
+    await family(a, parentCount, ROWS, 'KEY kab (a, b),');
+    await b.useDatabase('d');
+    const constraints = await constraintLines(a, 'child');
+    const random = new SeededRandom(29);
+    const model = new FamilyModel(parentCount, ROWS, random);
+    // kab loses b, so it is built again (a backfill), and b's stored values are cleared in batches.
+    const outcome = await concurrently(engine, a, b, 'ALTER TABLE child ADD COLUMN c INT NOT NULL DEFAULT 7, DROP COLUMN b', familyDml(engine, model, random));
+    expect(outcome.ddlErrno).toBeUndefined();
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.during.get('backfill-in-progress') ?? 0).toBeGreaterThan(20);
+    expect(outcome.during.get('cleanup') ?? 0).toBeGreaterThan(0);
+    expect((await rows(a, 'DESCRIBE child')).map((r) => r[0])).toEqual(['id', 'pid', 'qid', 'a', 'c']);
+    expect(await rows(a, 'SELECT COUNT(*) FROM child WHERE c <> 7')).toEqual([[0n]]);
+    const def = await readDef(kv, 'child');
+    expect(def.columns.map((c) => [c.name, c.slot])).toEqual([['id', 0], ['pid', 1], ['qid', 2], ['a', 3], ['c', 5]]);
+    // No row keeps a value in b's slot.
+    expect((await scanAll(kv, indexRange(def.id, primaryIndexId))).filter((r) => (decodeRow(r.value)[4] ?? null) !== null)).toEqual([]);
+    await expectFamilyIntact(a, kv, model, constraints);
+  }, 300_000);
+
+  it('adds an index to a parent table while children are inserted and parents updated and deleted with CASCADE', async () => {
+    const { engine, kv, open } = await newEngine({ backfillBatchRows: 50 }, createMemoryMvccStore(), true);
+    const [a, b] = [await open(), await open()];
+    const parentCount = Math.ceil(ROWS / 4);
+    const childCount = Math.ceil(ROWS / 4);
+    await family(a, parentCount, childCount);
+    await b.useDatabase('d');
+    const constraints = await constraintLines(a, 'child');
+    const names = new Map<number, string>(Array.from({ length: parentCount }, (_, i) => [i + 1, `p${i + 1}`]));
+    const random = new SeededRandom(31);
+    const model = new FamilyModel(parentCount, childCount, random);
+    const dml = (step: number): string => {
+      const op = random.int(4);
+      if (op === 0) return model.insertChild(step % 300);
+      // Parents just ahead of the backfill half of the time.
+      const id = targetId(engine, random, model.nextParent - 1);
+      if (op === 1) {
+        if (names.has(id)) names.set(id, `r${step % 50}`);
+        return `UPDATE parent SET name = 'r${step % 50}' WHERE id = ${id}`;
+      }
+      if (op === 2) {
+        names.delete(id);
+        return model.deleteParent(id);
+      }
+      const sql = model.insertParent();
+      names.set(model.nextParent - 1, `p${model.nextParent - 1}`);
+      return sql;
+    };
+    const outcome = await concurrently(engine, a, b, 'ALTER TABLE parent ADD INDEX iname (name)', dml);
+    expect(outcome.ddlErrno).toBeUndefined();
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.during.get('backfill-in-progress') ?? 0).toBeGreaterThan(20);
+    expect((await rows(a, 'SHOW INDEX FROM parent')).map((r) => r[2])).toEqual(['PRIMARY', 'iname']);
+    expect(await rows(a, 'SELECT id, name FROM parent ORDER BY id')).toEqual([...names].sort((x, y) => x[0] - y[0]).map(([id, n]) => [BigInt(id), n]));
+    expect(await rows(a, "SELECT COUNT(*) FROM parent WHERE name = 'r7'")).toEqual(await rows(a, "SELECT COUNT(*) FROM parent WHERE CONCAT(name, '') = 'r7'"));
+    expect((await rows(a, "EXPLAIN SELECT id FROM parent WHERE name = 'r7'"))[0]![6]).toBe('iname');
+    await expectFamilyIntact(a, kv, model, constraints);
+  }, 300_000);
+
+  it('runs what leaves the keys alone online, and what touches a key column or index in one transaction with the same errors', async () => {
+    const { engine, kv, open } = await newEngine({ backfillBatchRows: 2 });
+    const s = await open();
+    await run(s, 'CREATE DATABASE d; USE d; CREATE TABLE p (id INT PRIMARY KEY, code VARCHAR(10), n INT, v INT, UNIQUE KEY ucode (code), KEY kn (n))');
+    await run(s, 'CREATE TABLE c (id INT PRIMARY KEY, pid INT, code VARCHAR(10), x INT, y INT, KEY kxy (x, y), CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE, CONSTRAINT fkc FOREIGN KEY (code) REFERENCES p (code) ON DELETE SET NULL)');
+    await run(s, "INSERT INTO p VALUES (1, 'a', 1, 1), (2, 'b', 2, 2), (3, 'c', 3, 3); INSERT INTO c VALUES (1, 1, 'a', 1, 1), (2, 2, 'b', 2, 2), (3, 3, 'c', 3, 3), (4, 1, 'b', 4, 4)");
+    /** Runs `sql`; true when it ran as schema state steps (online), false for one transaction. */
+    const steps = async (sql: string): Promise<{ online: boolean; error?: [number, string] }> => {
+      const before = engine.schemaSync.lastStepBarrier;
+      const [result] = await s.query(sql);
+      const online = engine.schemaSync.lastStepBarrier !== before;
+      return result!.kind === 'error' ? { online, error: [result!.error.errno, result!.error.message] } : { online };
+    };
+    // Online on the child and on the parent: nothing a key uses.
+    for (const sql of [
+      'ALTER TABLE c ADD INDEX ky (y)', 'ALTER TABLE c ADD COLUMN z INT DEFAULT 5, DROP COLUMN y', 'ALTER TABLE c MODIFY x BIGINT', 'ALTER TABLE c MODIFY x VARCHAR(20)',
+      'CREATE INDEX kv ON p (v)', 'ALTER TABLE p DROP INDEX kn', 'ALTER TABLE p DROP COLUMN n, ADD UNIQUE KEY uv (v)',
+    ]) expect([sql, await steps(sql)]).toEqual([sql, { online: true }]);
+    // A key column or an index that leads with a key's columns: one transaction, MySQL's errors.
+    const fails: [string, number, string][] = [
+      ['ALTER TABLE c DROP INDEX fk', 1553, "Cannot drop index 'fk': needed in a foreign key constraint"],
+      ['ALTER TABLE c ADD INDEX kq (x), DROP INDEX fkc', 1553, "Cannot drop index 'fkc': needed in a foreign key constraint"],
+      ['DROP INDEX ucode ON p', 1553, "Cannot drop index 'ucode': needed in a foreign key constraint"],
+      ['ALTER TABLE c DROP COLUMN x, DROP COLUMN pid', 1828, "Cannot drop column 'pid': needed in a foreign key constraint 'fk'"],
+      ['ALTER TABLE c DROP COLUMN pid, DROP COLUMN nope', 1828, "Cannot drop column 'pid': needed in a foreign key constraint 'fk'"],
+      ['ALTER TABLE p DROP COLUMN code', 1829, "Cannot drop column 'code': needed in a foreign key constraint 'fkc' of table 'c'"],
+      ['ALTER TABLE c MODIFY pid BIGINT', 3780, "Referencing column 'pid' and referenced column 'id' in foreign key constraint 'fk' are incompatible."],
+      ['ALTER TABLE p MODIFY id BIGINT', 3780, "Referencing column 'pid' and referenced column 'id' in foreign key constraint 'fk' are incompatible."],
+      ['ALTER TABLE c MODIFY code VARCHAR(10) NOT NULL', 1830, "Column 'code' cannot be NOT NULL: needed in a foreign key constraint 'fkc' SET NULL"],
+    ];
+    for (const [sql, errno, message] of fails) expect([sql, await steps(sql)]).toEqual([sql, { online: false, error: [errno, message] }]);
+    // Allowed, still in one transaction: renaming and widening key columns (the keys follow),
+    // dropping a key's index once another serves it (kpz, added online), dropping a column from
+    // an index that leads with a key column.
+    for (const sql of ['ALTER TABLE c CHANGE pid parent_id INT', 'ALTER TABLE p MODIFY code VARCHAR(20)', 'ALTER TABLE c ADD INDEX kpz (parent_id, z)', 'ALTER TABLE c DROP INDEX fk', 'ALTER TABLE c DROP COLUMN z']) {
+      const outcome = await steps(sql);
+      expect([sql, outcome.online]).toEqual([sql, sql.includes('ADD INDEX')]);
+      expect(outcome.error).toBeUndefined();
+    }
+    expect(await constraintLines(s, 'c')).toEqual([
+      '  CONSTRAINT `fk` FOREIGN KEY (`parent_id`) REFERENCES `p` (`id`) ON DELETE CASCADE,',
+      '  CONSTRAINT `fkc` FOREIGN KEY (`code`) REFERENCES `p` (`code`) ON DELETE SET NULL',
+    ]);
+    expect((await rows(s, 'SHOW INDEX FROM c')).map((r) => [r[2], r[4]])).toEqual([['PRIMARY', 'id'], ['kxy', 'x'], ['fkc', 'code'], ['kpz', 'parent_id']]);
+    expect(await errnoOf(s, 'INSERT INTO c (id, parent_id) VALUES (9, 9)')).toBe(1452);
+    // CASCADE takes 1 and 4 (parent 1) and 3 (parent 3); SET NULL clears 2's code 'c'.
+    await run(s, "UPDATE c SET code = 'c' WHERE id = 2; DELETE FROM p WHERE id = 1; DELETE FROM p WHERE id = 3");
+    expect(await rows(s, 'SELECT id, parent_id, code, x FROM c ORDER BY id')).toEqual([[2n, 2n, null, '2']]);
+    for (const name of ['c', 'p']) {
+      const def = await readDef(kv, name);
+      for (const index of def.indexes) expect(await expectIndexMatchesRows(kv, def, index)).toBe(1);
+    }
+  });
+
+  it('runs an ALTER in one transaction after all when another table makes a key it touches while the job runs', async () => {
+    let other: Promise<number | undefined> | undefined;
+    let s2: SqlSession | undefined;
+    const { kv, open } = await newEngine({
+      backfillBatchRows: 2,
+      testOnlyAfterBackfillBatch: () => {
+        other ??= errnoOf(s2!, 'CREATE TABLE late (x INT, CONSTRAINT fk_late FOREIGN KEY (x) REFERENCES p (n))');
+        return 'continue';
+      },
+    });
+    const s = await open();
+    s2 = await open();
+    await run(s, 'CREATE DATABASE d; USE d; CREATE TABLE p (id INT PRIMARY KEY, n INT, v INT, KEY kn (n))');
+    await s2.useDatabase('d');
+    await run(s, `INSERT INTO p VALUES ${Array.from({ length: 40 }, (_, k) => `(${k + 1}, ${k + 1}, ${k % 3})`).join(', ')}`);
+    const created = await rows(s, 'SHOW CREATE TABLE p');
+    // No key uses n when the job starts; by its public step one does (1829, from the one-transaction path).
+    expect(await s.query('ALTER TABLE p ADD INDEX kv (v), DROP COLUMN n')).toMatchObject([{ kind: 'error', error: { errno: 1829, message: "Cannot drop column 'n': needed in a foreign key constraint 'fk_late' of table 'late'" } }]);
+    // The hook ran, so the job was online with a backfill when the key appeared.
+    expect(other).toBeDefined();
+    expect(await other).toBeUndefined();
+    expect(await rows(s, 'SHOW CREATE TABLE p')).toEqual(created);
+    const def = await readDef(kv, 'p');
+    expect([def.pending, def.referencedBy]).toEqual([undefined, [{ db: 'd', table: 'late', name: 'fk_late' }]]);
+    await run(s, 'INSERT INTO late VALUES (7)');
+    expect(await errnoOf(s, 'INSERT INTO late VALUES (41)')).toBe(1452);
   });
 });

@@ -43,10 +43,22 @@
  * or SqlEngine.init, retires it — an unfinished add is rolled back, an unfinished drop finished.
  *
  * Still in one transaction (alter-table.ts), after any pending part is retired: RENAME TO and
- * FOREIGN KEY actions, any ALTER of a table with foreign keys (foreign-key-guards.ts keeps both
- * sides of a key right inside that transaction), and the MODIFYs alter-plan.ts leaves to it
- * (a primary key or AUTO_INCREMENT column that needs a conversion, AUTO_INCREMENT, PRIMARY KEY
- * or UNIQUE added by the MODIFY, a column the same ALTER already added or modified).
+ * FOREIGN KEY actions, an ALTER that touches a foreign key of the table, as child or as parent
+ * (alter-plan.ts `touchesForeignKeys`, `rebuildsKeyIndex`: it drops or changes a key column,
+ * or drops or rebuilds an index that leads with a key's columns; foreign-key-guards.ts checks
+ * those and keeps both sides of a key right inside that transaction), and the MODIFYs
+ * alter-plan.ts leaves to it (a primary key or AUTO_INCREMENT column that needs a conversion,
+ * AUTO_INCREMENT, PRIMARY KEY or UNIQUE added by the MODIFY, a column the same ALTER already
+ * added or modified).
+ *
+ * Any other ALTER of a table with foreign keys runs online: its keys keep their columns and
+ * every index that can serve them in every state, and writers in either of the two states
+ * enforce them the same way (foreign-keys.ts writes cascades through table-access.ts, which
+ * maintains pending indexes and columns). Another table's DDL may add a key that references
+ * this one while the job runs (CREATE TABLE … REFERENCES links itself into this definition),
+ * so step 3 reads the keys again in its commit: an ALTER that now touches one is rolled back
+ * and runs in one transaction after all, with that path's checks and errors. That commit
+ * writes this definition, as the other DDL does, so one of the two fails (1213) if they race.
  */
 import { ER, RetryableTxnError, SqlError, type ErrorCode } from '../../src/base/errors.js';
 import type { Timestamp } from '../../src/base/ids.js';
@@ -59,9 +71,10 @@ import {
 import type { StatementResult } from '../session-api.js';
 import type { JobStatus, SchemaSync } from '../schema-sync.js';
 import { alterTable } from './alter-table.js';
-import { NeedsOneTransaction, planAlter, onlineActionKinds, type AlterPlan } from './alter-plan.js';
+import { NeedsOneTransaction, planAlter, onlineActionKinds, rebuildsKeyIndex, touchesForeignKeys, type AlterPlan, type KeyColumns } from './alter-plan.js';
 import { backfill, clearSlots, deleteIndexEntries, JobDied, type JobTable } from './backfill.js';
 import { databaseOf } from './ddl.js';
+import { keyColumnsOf } from './foreign-key-guards.js';
 import type { CompileEnv } from './plan-types.js';
 
 /** What a job needs from the engine. */
@@ -120,29 +133,51 @@ async function alterTableJob(host: OnlineDdlHost, name: { db: string; name: stri
   const status = await host.sync.startJob(name.db, name.name, found.id);
   const table: JobTable = { ...name, id: found.id };
   try {
-    let def = await readTable(host.kv, table.db, table.name);
-    if (def.pending !== undefined) {
-      await retire(host, table, status);
-      def = await withReadTxn(host.kv, (txn) => readTableIn(txn, table));
-    }
-    // Foreign keys follow renames and guard drops inside one transaction (foreign-key-guards.ts).
-    const online = actions.every((a) => onlineActionKinds.has(a.kind)) && (def.foreignKeys ?? []).length === 0 && (def.referencedBy ?? []).length === 0;
-    const plan = online ? planOnline(def, actions, env) : undefined;
+    if ((await readTable(host.kv, table.db, table.name)).pending !== undefined) await retire(host, table, status);
+    const { def, keys } = await withReadTxn(host.kv, async (txn) => {
+      const current = await readTableIn(txn, table);
+      return { def: current, keys: await keyColumnsOf(txn, current) };
+    });
+    const plan = planOnline(def, actions, env, keys);
     if (plan === undefined) return { result: ok, commitTs: await oneTransaction(host, table, actions, env) };
-    return { result: ok, commitTs: await runPlan(host, table, status, plan, env) };
+    // Step 3 reads the keys again: another table may have made one that this ALTER touches.
+    const keysLeftAlone = async (txn: Txn): Promise<void> => {
+      const keysNow = await keyColumnsOf(txn, await readTableIn(txn, table));
+      if (touchesForeignKeys(def, actions, keysNow) || rebuildsKeyIndex(def, plan, keysNow)) throw new KeysChanged();
+    };
+    try {
+      return { result: ok, commitTs: await runPlan(host, table, status, plan, env, keysLeftAlone) };
+    } catch (e) {
+      if (!(e instanceof KeysChanged)) throw e;
+      // Rolled back: the one-transaction path runs it now, with the checks foreign keys need.
+      await retire(host, table, status);
+      return { result: ok, commitTs: await oneTransaction(host, table, actions, env) };
+    }
   } finally {
     host.sync.endJob(status);
   }
 }
 
-/** The online plan of `actions`, or undefined when only the one-transaction path runs them. */
-function planOnline(def: TableDef, actions: readonly AlterAction[], env: CompileEnv): AlterPlan | undefined {
+/** Thrown by step 3 when the ALTER now touches a foreign key another table's DDL just made. */
+class KeysChanged extends Error {
+  override readonly name = 'KeysChanged';
+}
+
+/**
+ * The online plan of `actions`, or undefined when only the one-transaction path runs them:
+ * other action kinds, an ALTER that touches a foreign key (`keys`: the column lists keys use,
+ * foreign-key-guards.ts `keyColumnsOf`; see alter-plan.ts), and what alter-plan.ts leaves to it.
+ */
+function planOnline(def: TableDef, actions: readonly AlterAction[], env: CompileEnv, keys: KeyColumns): AlterPlan | undefined {
+  if (!actions.every((a) => onlineActionKinds.has(a.kind)) || touchesForeignKeys(def, actions, keys)) return undefined;
+  let plan: AlterPlan;
   try {
-    return planAlter(def, actions, env);
+    plan = planAlter(def, actions, env);
   } catch (e) {
     if (e instanceof NeedsOneTransaction) return undefined;
     throw e;
   }
+  return rebuildsKeyIndex(def, plan, keys) ? undefined : plan;
 }
 
 /** RENAME TO, FOREIGN KEY actions and others: the whole ALTER in one transaction (alter-table.ts). */
@@ -160,12 +195,12 @@ async function oneTransaction(host: OnlineDdlHost, table: JobTable, actions: rea
 }
 
 /** Steps 1–3 (and the drop phase after them); rolls back a failed add phase. */
-async function runPlan(host: OnlineDdlHost, table: JobTable, status: JobStatus, plan: AlterPlan, env: CompileEnv): Promise<Timestamp> {
+async function runPlan(host: OnlineDdlHost, table: JobTable, status: JobStatus, plan: AlterPlan, env: CompileEnv, keysLeftAlone: (txn: Txn) => Promise<void>): Promise<Timestamp> {
   let commitTs: Timestamp;
   try {
     if (plan.addedColumns.length > 0 || plan.addedIndexes.length > 0) await addPhase(host, table, status, plan);
     status.phase = 'public';
-    commitTs = await publish(host, table, status, plan);
+    commitTs = await publish(host, table, status, plan, keysLeftAlone);
   } catch (e) {
     if (!(e instanceof JobDied)) await rollBack(host, table, status);
     throw e instanceof JobDied ? new SqlError('QUERY_INTERRUPTED', 'Query execution was interrupted') : e;
@@ -199,18 +234,21 @@ function recordedError(failure: ConversionFailure): SqlError {
  * writers record: one found means a row the backfill passed may not convert, so the backfill
  * runs again (it fails on that row, or the row was fixed meanwhile) — at most
  * limits.ddlConversionPassesMax passes, then the recorded error is the ALTER's. A writer that
- * records one while the step commits makes it fail with 1213; it runs again.
+ * records one while the step commits makes it fail with 1213; it runs again. `keysLeftAlone`
+ * checks, in the same commit, that the ALTER still touches no foreign key (KeysChanged).
  */
-async function publish(host: OnlineDdlHost, table: JobTable, status: JobStatus, plan: AlterPlan): Promise<Timestamp> {
+async function publish(host: OnlineDdlHost, table: JobTable, status: JobStatus, plan: AlterPlan, keysLeftAlone: (txn: Txn) => Promise<void>): Promise<Timestamp> {
   const converts = plan.addedColumns.some((c) => c.convertsFrom !== undefined);
-  const closeConversions = async (txn: Txn): Promise<void> => {
+  const prepare = async (txn: Txn): Promise<void> => {
+    await keysLeftAlone(txn);
+    if (!converts) return;
     const failure = await getConversionFailure(txn, table.id);
     if (failure !== undefined) throw new RecordedFailure(failure);
     txn.delete(conversionFailureKey(table.id));
   };
   for (let passes = 1, conflicts = 0; ;) {
     try {
-      return (await commitStep(host, table, (cur) => publicDef(cur, plan), converts ? closeConversions : undefined)).commitTs;
+      return (await commitStep(host, table, (cur) => publicDef(cur, plan), prepare)).commitTs;
     } catch (e) {
       if (e instanceof RetryableTxnError && converts && conflicts++ < limits.ddlBackfillBatchRetriesMax) continue;
       if (!(e instanceof RecordedFailure)) throw e;
