@@ -242,6 +242,25 @@ export class Session implements SqlSession {
   }
 
   /**
+   * A view as DESCRIBE and SHOW COLUMNS see it: its query's result columns (name, type,
+   * nullability), no keys or defaults. Undefined when `name` is a base table or nothing.
+   */
+  private async viewAsTable(name: TableName): Promise<TableDef | undefined> {
+    const db = databaseOf(name, this.database);
+    const isView = await this.withReadTxn(async (txn) => (await getTable(txn, db, name.name)) === undefined && (await getView(txn, db, name.name)) !== undefined);
+    if (!isView) return undefined;
+    const quote = (s: string): string => '`' + s.replace(/`/g, '``') + '`';
+    const [text] = splitStatementTexts(`SELECT * FROM ${quote(db)}.${quote(name.name)}`);
+    const { statement } = this.deps.planCache.lookup(text!.text, text!.tokens).parsed;
+    if (statement.kind !== 'query') return undefined;
+    const plan = await this.withReadTxn((txn) => this.withTables(txn, [], async (env) => compileQuery(statement.query, null, env)));
+    return {
+      id: 0, db, name: name.name, nextIndexId: 0, primaryKey: [], indexes: [],
+      columns: plan.columns.map((c) => ({ name: c.info.name, type: c.type, notNull: !c.nullable, defaultValue: null, autoIncrement: false })),
+    };
+  }
+
+  /**
    * LOCK TABLES: commits the open transaction and drops the session's table locks, as MySQL
    * does, checks every table exists (1146), then takes the new locks (table-locks.ts).
    */
@@ -251,7 +270,8 @@ export class Session implements SqlSession {
     const locks = new Map<string, TableLockMode>();
     for (const { table, mode } of wanted) {
       const db = databaseOf(table, this.database);
-      if ((await this.withReadTxn((txn) => getTable(txn, db, table.name))) === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${table.name}' doesn't exist`);
+      const exists = await this.withReadTxn(async (txn) => (await getTable(txn, db, table.name)) !== undefined || (await getView(txn, db, table.name)) !== undefined);
+      if (!exists) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${table.name}' doesn't exist`);
       const key = tableLockKey(db, table.name);
       if (locks.get(key) !== 'WRITE') locks.set(key, mode);
     }
@@ -270,9 +290,12 @@ export class Session implements SqlSession {
    * must be locked (1100) and the one it writes locked WRITE (1099); otherwise it waits while
    * another session's lock is in the way.
    */
-  private async admitTables(touched: ReadonlySet<string>, written: string | null): Promise<void> {
+  private async admitTables(touchedAll: ReadonlySet<string>, viaViews: ReadonlySet<string>, written: string | null): Promise<void> {
     if (this.lockedTables.size > 0) {
-      for (const key of touched) {
+      // A table read only through a view is covered by the view's lock (MySQL locks a view's
+      // tables with it); Atoll does not lock them for other sessions (table-locks.ts).
+      for (const key of touchedAll) {
+        if (viaViews.has(key) && !this.lockedTables.has(key)) continue;
         const mode = this.lockedTables.get(key);
         const name = key.slice(key.indexOf('.') + 1);
         if (mode === undefined) throw new SqlError('TABLE_NOT_LOCKED', `Table '${name}' was not locked with LOCK TABLES`);
@@ -281,7 +304,7 @@ export class Session implements SqlSession {
       return;
     }
     if (!this.deps.tableLocks.active) return;
-    const waited = await this.deps.tableLocks.admit(this.connectionId, [...touched].filter((t) => t !== written), written === null ? [] : [written], this.tableLockWaitMs());
+    const waited = await this.deps.tableLocks.admit(this.connectionId, [...touchedAll].filter((t) => t !== written), written === null ? [] : [written], this.tableLockWaitMs());
     // An autocommit statement's snapshot predates the wait: run it again on a fresh one, so it
     // sees what the lock holder committed (MySQL takes its read view after the table lock).
     if (waited && this.txn === null) throw new RetryableTxnError('the statement waited for a table lock');
@@ -400,15 +423,21 @@ export class Session implements SqlSession {
         return okResult();
       case 'set':
         return this.runSet(stmt.assignments, params);
-      case 'show':
-        return this.withReadTxn((txn) => runShow(stmt.show, { txn, database: this.database, variables: (g) => this.variableRows(g) }));
+      case 'show': {
+        if (stmt.show.kind === 'showColumns') {
+          const view = await this.viewAsTable(stmt.show.table);
+          if (view !== undefined) return describe(view, stmt.show.full, stmt.show.like);
+        }
+        const show = stmt.show;
+        return this.withReadTxn((txn) => runShow(show, { txn, database: this.database, variables: (g) => this.variableRows(g) }));
+      }
       case 'analyzeTable':
         // ANALYZE TABLE commits the open transaction first, as MySQL's does.
         await this.commitOpen();
         return analyzeTables(stmt.tables, { kv: this.deps.kv, database: this.database, cache: this.deps.stats });
       case 'describe': {
         const db = databaseOf(stmt.table, this.database);
-        const def = await this.withReadTxn((txn) => getTable(txn, db, stmt.table.name));
+        const def = (await this.withReadTxn((txn) => getTable(txn, db, stmt.table.name))) ?? (await this.viewAsTable(stmt.table));
         if (def === undefined) throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${stmt.table.name}' doesn't exist`);
         return describe(def, false, null);
       }
@@ -656,7 +685,8 @@ export class Session implements SqlSession {
     const sources = new SourceRegistry();
     // The base tables the statement names, for LOCK TABLES (admitted before anything is fetched).
     const touched = new Set<string>();
-    sources.beforeLoad = () => this.admitTables(touched, this.writeTarget);
+    const viaViews = new Set<string>();
+    sources.beforeLoad = () => this.admitTables(touched, viaViews, this.writeTarget);
     const env: PlannerEnv = {
       session,
       sources,
@@ -677,7 +707,16 @@ export class Session implements SqlSession {
           return informationSchemaRelation(name, info.snapshot);
         }
         const view = views.get(`${db}.${name.name}`);
-        if (view !== undefined) return viewRelation(view, env, compileQuery);
+        if (view !== undefined) {
+          touched.add(tableLockKey(db, name.name));
+          // The view's own tables: a session that locked the view may read them through it.
+          const viewEnv: PlannerEnv = { ...env, table: (t: TableName) => {
+            const def = env.table(t);
+            viaViews.add(tableLockKey(def.db, def.name));
+            return def;
+          } };
+          return viewRelation(view, viewEnv, compileQuery);
+        }
         if (tables.has(`${db}.${name.name}`) || this.deps.planCache.table(db, name.name) !== undefined) return undefined;
         throw new TableNotLoaded(db, name.name);
       },

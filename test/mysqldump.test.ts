@@ -1,7 +1,7 @@
 /**
  * Proves a backup and restore with the stock tools against a real `atoll demo` process: the
  * `mariadb-dump` from Debian dumps a schema with a foreign key whose child table sorts before
- * its parent, awkward values and a unique key — with its defaults (LOCK TABLES … READ, the
+ * its parent, awkward values, a unique key, a view and a trigger — with its defaults (LOCK TABLES … READ, the
  * dump's executable comments, ALTER TABLE … DISABLE KEYS, LOCK TABLES … WRITE in the output)
  * and with --single-transaction (savepoints, UNLOCK TABLES) — and the `mariadb` client
  * restores each dump into a fresh database with the same rows, definitions and working
@@ -21,6 +21,8 @@ CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, bal DECIMAL(
 CREATE TABLE a_child (id INT PRIMARY KEY AUTO_INCREMENT, pid INT, note TEXT, at DATETIME, FOREIGN KEY (pid) REFERENCES parent (id) ON DELETE CASCADE);
 INSERT INTO parent VALUES (1, 'o''brien', 10.50), (2, 'tab\\there', -0.01), (3, 'ünï ✓', NULL);
 INSERT INTO a_child (pid, note, at) VALUES (1, 'semi;colon /* not a comment */', '2024-02-29 12:34:56'), (2, NULL, NULL), (NULL, 'back\\\\slash', '1999-12-31 23:59:59');
+CREATE VIEW rich AS SELECT id, name, bal * 2 AS twice FROM parent WHERE bal > 0;
+CREATE TRIGGER before_parent BEFORE INSERT ON parent FOR EACH ROW BEGIN END;
 `;
 
 function client(port: number, args: readonly string[], input?: string): string {
@@ -33,7 +35,11 @@ function dump(port: number, args: readonly string[]): string {
 
 /** Everything a restore must bring back, as the client prints it. */
 function contents(port: number, db: string): string {
-  return client(port, ['--batch', db, '-e', 'SELECT * FROM parent ORDER BY id; SELECT * FROM a_child ORDER BY id; SHOW CREATE TABLE parent; SHOW CREATE TABLE a_child']);
+  return client(port, ['--batch', db, '-e', [
+    'SELECT * FROM parent ORDER BY id', 'SELECT * FROM a_child ORDER BY id', 'SHOW CREATE TABLE parent', 'SHOW CREATE TABLE a_child',
+    'SELECT * FROM rich ORDER BY id', 'SHOW CREATE VIEW rich', 'SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1',
+    'SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()',
+  ].join('; ')]);
 }
 
 describe('mariadb-dump and restore', () => {

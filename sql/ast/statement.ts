@@ -67,6 +67,8 @@ export type ShowStatement =
   | { readonly kind: 'showTables'; readonly db: string | null; readonly full: boolean; readonly like: string | null }
   | { readonly kind: 'showColumns'; readonly table: TableName; readonly full: boolean; readonly like: string | null }
   | { readonly kind: 'showCreateTable'; readonly table: TableName }
+  | { readonly kind: 'showCreateView'; readonly view: TableName }
+  | { readonly kind: 'showCreateTrigger'; readonly trigger: TableName }
   | { readonly kind: 'showIndex'; readonly table: TableName }
   | { readonly kind: 'showVariables'; readonly global: boolean; readonly like: string | null }
   | { readonly kind: 'showStatus'; readonly like: string | null }

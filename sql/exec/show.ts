@@ -3,7 +3,7 @@ import { assertNever } from '../../src/base/assert.js';
 import { SqlError } from '../../src/base/errors.js';
 import type { Txn } from '../../src/txn/txn-kv.js';
 import type { ShowStatement } from '../ast/statement.js';
-import { getDatabase, getTable, getTableStats, listDatabases, listTables, type ColumnDef, type TableDef, type TableStats } from '../catalog.js';
+import { getDatabase, getTable, getTableStats, getView, listDatabases, listTables, listTriggers, listViews, type ColumnDef, type TableDef, type TableStats, type ViewDef } from '../catalog.js';
 import { Decimal } from '../decimal.js';
 import { Charset, ColumnFlag, ColumnType, type ColumnInfo, type SqlValue, type StatementResult } from '../session-api.js';
 import { typeDdl } from '../types.js';
@@ -11,7 +11,7 @@ import { toText, type Value } from '../values.js';
 import { likeRegExp } from './compile-expr.js';
 import { databaseOf } from './ddl.js';
 import { defaultValueOf } from './store-value.js';
-import { referenceClause } from './foreign-key-defs.js';
+import { quoteIdentifier, referenceClause } from './foreign-key-defs.js';
 
 /** What SHOW needs from the session. */
 export interface ShowContext {
@@ -46,6 +46,13 @@ async function requireTable(ctx: ShowContext, name: { db: string | null; name: s
   return def;
 }
 
+/** SHOW CREATE VIEW's row: the view as written, with MySQL's defaults for what Atoll does not keep. */
+function createViewResult(view: ViewDef): StatementResult {
+  const columns = view.columns === null ? '' : ` (${view.columns.map(quoteIdentifier).join(',')})`;
+  const text = `CREATE ALGORITHM=UNDEFINED DEFINER=\`root\`@\`%\` SQL SECURITY DEFINER VIEW ${quoteIdentifier(view.name)}${columns} AS ${view.selectText}`;
+  return rowsResult([textColumn('View'), textColumn('Create View', 1024), textColumn('character_set_client'), textColumn('collation_connection')], [[view.name, text, 'utf8mb4', 'utf8mb4_general_ci']]);
+}
+
 /** Runs a SHOW statement. */
 export async function runShow(show: ShowStatement, ctx: ShowContext): Promise<StatementResult> {
   switch (show.kind) {
@@ -57,16 +64,45 @@ export async function runShow(show: ShowStatement, ctx: ShowContext): Promise<St
       const db = show.db ?? ctx.database;
       if (db === null) throw new SqlError('NO_DB', 'No database selected');
       if ((await getDatabase(ctx.txn, db)) === undefined) throw new SqlError('BAD_DB', `Unknown database '${db}'`);
-      const names = (await listTables(ctx.txn, db)).map((t) => t.name).filter(matches(show.like));
+      // Views are listed too, as in MySQL (mysqldump finds them here).
+      const entries = [
+        ...(await listTables(ctx.txn, db)).map((t) => [t.name, 'BASE TABLE']),
+        ...(await listViews(ctx.txn, db)).map((v) => [v.name, 'VIEW']),
+      ].filter(([n]) => matches(show.like)(n!)).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
       const cols = [textColumn(`Tables_in_${db}${show.like === null ? '' : ` (${show.like})`}`)];
       if (show.full) cols.push(textColumn('Table_type'));
-      return rowsResult(cols, names.map((n) => (show.full ? [n, 'BASE TABLE'] : [n])));
+      return rowsResult(cols, entries.map(([n, type]) => (show.full ? [n!, type!] : [n!])));
     }
     case 'showColumns':
       return describe(await requireTable(ctx, show.table), show.full, show.like);
     case 'showCreateTable': {
-      const def = await requireTable(ctx, show.table);
+      // Of a view, MySQL answers as SHOW CREATE VIEW does (mysqldump relies on it).
+      const db = databaseOf(show.table, ctx.database);
+      const def = await getTable(ctx.txn, db, show.table.name);
+      if (def === undefined) {
+        const view = await getView(ctx.txn, db, show.table.name);
+        if (view !== undefined) return createViewResult(view);
+        throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${show.table.name}' doesn't exist`);
+      }
       return rowsResult([textColumn('Table'), textColumn('Create Table', 1024)], [[def.name, createTableText(def)]]);
+    }
+    case 'showCreateView': {
+      const db = databaseOf(show.view, ctx.database);
+      const view = await getView(ctx.txn, db, show.view.name);
+      if (view !== undefined) return createViewResult(view);
+      if ((await getTable(ctx.txn, db, show.view.name)) !== undefined) throw new SqlError('WRONG_OBJECT', `'${db}.${show.view.name}' is not VIEW`);
+      throw new SqlError('NO_SUCH_TABLE', `Table '${db}.${show.view.name}' doesn't exist`);
+    }
+    case 'showCreateTrigger': {
+      const db = databaseOf(show.trigger, ctx.database);
+      const trigger = (await listTriggers(ctx.txn, db)).find((t) => t.name.toLowerCase() === show.trigger.name.toLowerCase());
+      if (trigger === undefined) throw new SqlError('TRG_DOES_NOT_EXIST', 'Trigger does not exist');
+      // Bodies are empty (CREATE TRIGGER accepts nothing else yet), so the statement is complete.
+      const text = `CREATE DEFINER=\`root\`@\`%\` TRIGGER ${quoteIdentifier(trigger.name)} ${trigger.timing} ${trigger.event} ON ${quoteIdentifier(trigger.table)} FOR EACH ROW BEGIN END`;
+      return rowsResult(
+        [textColumn('Trigger'), textColumn('sql_mode', 1024), textColumn('SQL Original Statement', 1024), textColumn('character_set_client'), textColumn('collation_connection'), textColumn('Database Collation'), textColumn('Created')],
+        [[trigger.name, '', text, 'utf8mb4', 'utf8mb4_general_ci', 'utf8mb4_general_ci', null]],
+      );
     }
     case 'showIndex': {
       const def = await requireTable(ctx, show.table);
@@ -83,7 +119,7 @@ export async function runShow(show: ShowStatement, ctx: ShowContext): Promise<St
     case 'showWarnings':
       return rowsResult([textColumn('Level', 7), { ...intColumn('Code'), columnLength: 4 }, textColumn('Message', 512)], []);
     case 'showEngines':
-      return rowsResult(['Engine', 'Support', 'Comment', 'Transactions', 'XA', 'Savepoints'].map((n) => textColumn(n, 80, n !== 'Transactions' && n !== 'XA' && n !== 'Savepoints')), [['InnoDB', 'DEFAULT', 'Atoll transactional storage (LMDB, Raft)', 'YES', 'NO', 'NO']]);
+      return rowsResult(['Engine', 'Support', 'Comment', 'Transactions', 'XA', 'Savepoints'].map((n) => textColumn(n, 80, n !== 'Transactions' && n !== 'XA' && n !== 'Savepoints')), [['InnoDB', 'DEFAULT', 'Atoll transactional storage (LMDB, Raft)', 'YES', 'NO', 'YES']]);
     case 'showCollation': {
       const rows: SqlValue[][] = [
         ['utf8mb4_general_ci', 'utf8mb4', 45n, 'Yes', 'Yes', 1n, 'PAD SPACE'],

@@ -239,6 +239,16 @@ function parseShow(c: Cursor): ShowStatement {
   }
   if (c.word('CREATE')) {
     if (c.word('DATABASE') || c.word('SCHEMA')) throw unsupported('SHOW CREATE DATABASE');
+    if (c.word('VIEW')) {
+      const view = c.tableName();
+      c.expectEnd();
+      return { kind: 'showCreateView', view };
+    }
+    if (c.word('TRIGGER')) {
+      const trigger = c.tableName();
+      c.expectEnd();
+      return { kind: 'showCreateTrigger', trigger };
+    }
     c.expectWord('TABLE');
     const table = c.tableName();
     c.expectEnd();
