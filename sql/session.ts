@@ -92,8 +92,8 @@ export class Session implements SqlSession {
   private txn: Txn | null = null;
   /** Tables this session holds with LOCK TABLES (`db.table` in lower case). */
   private lockedTables = new Map<string, TableLockMode>();
-  /** The table the running statement writes (`db.table`), for the LOCK TABLES checks. */
-  private writeTarget: string | null = null;
+  /** The table the running statement writes, for the LOCK TABLES checks. */
+  private writeTarget: TableName | null = null;
   /** Savepoints of the open transaction, oldest first (runSavepoint). */
   private savepoints: { readonly name: string; readonly overlay: StatementTxn }[] = [];
   private lastInsertId = 0n;
@@ -290,7 +290,8 @@ export class Session implements SqlSession {
    * must be locked (1100) and the one it writes locked WRITE (1099); otherwise it waits while
    * another session's lock is in the way.
    */
-  private async admitTables(touchedAll: ReadonlySet<string>, viaViews: ReadonlySet<string>, written: string | null): Promise<void> {
+  private async admitTables(touchedAll: ReadonlySet<string>, viaViews: ReadonlySet<string>, target: TableName | null): Promise<void> {
+    const written = target === null ? null : tableLockKey(databaseOf(target, this.database), target.name);
     if (this.lockedTables.size > 0) {
       // A table read only through a view is covered by the view's lock (MySQL locks a view's
       // tables with it); Atoll does not lock them for other sessions (table-locks.ts).
@@ -303,7 +304,6 @@ export class Session implements SqlSession {
       }
       return;
     }
-    if (!this.deps.tableLocks.active) return;
     const waited = await this.deps.tableLocks.admit(this.connectionId, [...touchedAll].filter((t) => t !== written), written === null ? [] : [written], this.tableLockWaitMs());
     // An autocommit statement's snapshot predates the wait: run it again on a fresh one, so it
     // sees what the lock holder committed (MySQL takes its read view after the table lock).
@@ -382,7 +382,7 @@ export class Session implements SqlSession {
     // A statement other than SHOW WARNINGS and SELECT @@warning_count starts a new diagnostics area.
     if (!readsDiagnostics(stmt)) this.warnings.clear();
     this.statementWrites = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete';
-    this.writeTarget = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete' ? tableLockKey(databaseOf(stmt.table, this.database), stmt.table.name) : null;
+    this.writeTarget = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete' ? stmt.table : null;
     this.budget = this.statementBudget(stmt);
     if (ddlKinds.has(stmt.kind)) return this.runDdl(stmt);
     switch (stmt.kind) {
@@ -683,16 +683,19 @@ export class Session implements SqlSession {
   private plannerEnv(tables: ReadonlyMap<string, TableDef>, params: readonly Value[], views: ReadonlyMap<string, ViewDef> = new Map(), info: { snapshot: CatalogSnapshot | null } = { snapshot: null }, loadStats = false, absent: ReadonlySet<string> = new Set()): PlannerEnv {
     const session = this.sessionView(params);
     const sources = new SourceRegistry();
-    // The base tables the statement names, for LOCK TABLES (admitted before anything is fetched).
+    // The base tables the statement names, for LOCK TABLES: only while some session holds a
+    // table lock (a lock granted after this compile does not hold the statement back, as a
+    // statement already running is not: table-locks.ts).
+    const tracking = this.lockedTables.size > 0 || this.deps.tableLocks.active;
     const touched = new Set<string>();
     const viaViews = new Set<string>();
-    sources.beforeLoad = () => this.admitTables(touched, viaViews, this.writeTarget);
+    if (tracking) sources.beforeLoad = () => this.admitTables(touched, viaViews, this.writeTarget);
     const env: PlannerEnv = {
       session,
       sources,
       table: (name: TableName) => {
         const db = databaseOf(name, this.database);
-        touched.add(tableLockKey(db, name.name));
+        if (tracking) touched.add(tableLockKey(db, name.name));
         const def = tables.get(`${db}.${name.name}`) ?? this.deps.planCache.table(db, name.name);
         if (def === undefined) {
           if (views.has(`${db}.${name.name}`)) throw new SqlError('WRONG_OBJECT', `'${db}.${name.name}' is not BASE TABLE`);
@@ -708,6 +711,7 @@ export class Session implements SqlSession {
         }
         const view = views.get(`${db}.${name.name}`);
         if (view !== undefined) {
+          if (!tracking) return viewRelation(view, env, compileQuery);
           touched.add(tableLockKey(db, name.name));
           // The view's own tables: a session that locked the view may read them through it.
           const viewEnv: PlannerEnv = { ...env, table: (t: TableName) => {

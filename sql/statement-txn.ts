@@ -5,9 +5,7 @@
  */
 import { assert } from '../src/base/assert.js';
 import type { KeyRange, KvPair, LockMode, ScanOptions, Txn } from '../src/txn/txn-kv.js';
-import { compareBytes } from '../storage/key-codec.js';
-
-const hex = (k: Uint8Array): string => Buffer.from(k).toString('hex');
+import { compareBytes, keyHex as hex } from '../storage/key-codec.js';
 
 /** A Txn whose writes stay local until `flush`. */
 export class StatementTxn implements Txn {

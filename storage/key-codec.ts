@@ -81,6 +81,11 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array {
 }
 
 /** Unsigned lexicographic comparison (memcmp, shorter first on a tie): -1, 0 or 1. */
+/** The bytes of a key as hex: a Map key that is equal exactly when the bytes are (no copy of the key). */
+export function keyHex(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
+}
+
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

@@ -7,7 +7,7 @@
  * planner picks among the same candidates by estimated rows instead (cost-model.ts).
  */
 import type { KeyRange } from '../../src/txn/txn-kv.js';
-import { encodeKey, type KeyPart } from '../../storage/key-codec.js';
+import { encodeKey, keyHex, type KeyPart } from '../../storage/key-codec.js';
 import type { Expr } from '../ast/expr.js';
 import { primaryIndexId, type TableDef } from '../catalog.js';
 import { Decimal } from '../decimal.js';
@@ -116,7 +116,7 @@ function rangesFor(def: TableDef, indexId: number, column: number, preds: readon
       if (part !== null) parts.push(part);
     }
     // Equal values (8 and 8.0) make one range: reading it twice would return its rows twice.
-    return uniqueBy(parts.map((p) => prefixRange(def, indexId, [p])), (r) => `${hexOf(r.start)}:${r.end === undefined ? '' : hexOf(r.end)}`);
+    return uniqueBy(parts.map((p) => prefixRange(def, indexId, [p])), (r) => `${keyHex(r.start)}:${r.end === undefined ? '' : keyHex(r.end)}`);
   }
   let low: { part: KeyPart; inclusive: boolean } | null = null;
   let high: { part: KeyPart; inclusive: boolean } | null = null;
@@ -180,7 +180,7 @@ function primaryKeyPoints(def: TableDef, on: (col: number) => ColumnPredicate[])
     if (parts.length === pinned.length) keys.push(parts);
   }
   // `id IN (8, 8)` (or 8 and 8.0) names one row once.
-  return { kind: 'points', keys: uniqueBy(keys, (k) => hexOf(encodeKey(k))) };
+  return { kind: 'points', keys: uniqueBy(keys, (k) => keyHex(encodeKey(k))) };
 }
 
 /** The byte ranges of a full scan. */
@@ -199,8 +199,4 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
     seen.add(k);
     return true;
   });
-}
-
-function hexOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }

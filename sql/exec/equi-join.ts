@@ -55,15 +55,14 @@ export interface EquiConjunct {
 const lookupModes: ReadonlySet<CompareMode> = new Set(['int', 'decimal', 'string']);
 
 /**
- * The key of the level that binds `leaf`, from one of its `filters` (conjuncts checked there)
- * of the form `leaf.column = other.column` with `other` among `bound` — the most selective, as
+ * The key of the level that binds `leaf`, from one of the conjuncts checked there of the form
+ * `leaf.column = other.column` with `other` among `bound` — the most selective, as
  * join-order.ts assumes; undefined when none is.
  */
-export function levelKey(leaf: number, filters: readonly Compiled[], conjuncts: readonly EquiConjunct[], bound: ReadonlySet<number>, scope: Scope, offsets: readonly number[]): LevelKey | undefined {
+export function levelKey(leaf: number, checked: readonly EquiConjunct[], bound: ReadonlySet<number>, scope: Scope, offsets: readonly number[]): LevelKey | undefined {
   let best: { key: LevelKey; selectivity: number } | undefined;
-  for (const f of filters) {
-    const c = conjuncts.find((x) => x.compiled === f);
-    if (c === undefined || c.compiled.hasSubquery || c.ast.kind !== 'binary' || c.ast.op !== '=') continue;
+  for (const c of checked) {
+    if (c.compiled.hasSubquery || c.ast.kind !== 'binary' || c.ast.op !== '=') continue;
     const l = columnOffset(c.ast.left, scope);
     const r = columnOffset(c.ast.right, scope);
     if (l === undefined || r === undefined) continue;

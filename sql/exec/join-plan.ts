@@ -40,6 +40,8 @@ export interface PlanConjunct {
 export interface JoinLevel {
   readonly leaf: number;
   readonly filters: readonly Compiled[];
+  /** The conjuncts `filters` come from, as positions in the planned list (same order). */
+  readonly conjuncts: readonly number[];
 }
 
 /** A planned join. */
@@ -139,18 +141,24 @@ function ruleBasedOrder(leafCount: number, conjuncts: readonly PlanConjunct[]): 
  */
 function levelsFor(order: readonly number[], conjuncts: readonly PlanConjunct[]): { pre: Compiled[]; levels: JoinLevel[] } {
   const pre = conjuncts.filter((c) => c.leaves.size === 0).map((c) => c.compiled);
-  if (order.length === 1) return { pre, levels: [{ leaf: order[0]!, filters: conjuncts.filter((c) => c.leaves.size > 0).map((c) => c.compiled) }] };
+  if (order.length === 1) {
+    const all = conjuncts.flatMap((c, i) => (c.leaves.size > 0 ? [i] : []));
+    return { pre, levels: [{ leaf: order[0]!, filters: all.map((i) => conjuncts[i]!.compiled), conjuncts: all }] };
+  }
   const tracker = new BindingTracker(order.length, conjuncts);
   const used = new Set<number>();
   const levels: JoinLevel[] = [];
   for (const leaf of order) {
     const here = tracker.bind(leaf);
     here.forEach((i) => used.add(i));
-    levels.push({ leaf, filters: here.map((i) => conjuncts[i]!.compiled) });
+    levels.push({ leaf, filters: here.map((i) => conjuncts[i]!.compiled), conjuncts: here });
   }
   const lastLevel = levels.length - 1;
   conjuncts.forEach((c, i) => {
-    if (!used.has(i) && c.leaves.size > 0) levels[lastLevel] = { ...levels[lastLevel]!, filters: [...levels[lastLevel]!.filters, c.compiled] };
+    if (!used.has(i) && c.leaves.size > 0) {
+      const last = levels[lastLevel]!;
+      levels[lastLevel] = { ...last, filters: [...last.filters, c.compiled], conjuncts: [...last.conjuncts, i] };
+    }
   });
   return { pre, levels };
 }

@@ -344,7 +344,7 @@ function compileConjuncts(asts: readonly Expr[], scope: Scope, env: PlannerEnv, 
     let estimated: number | null = null;
     // Never asked of a conjunct with a subquery (join-plan.ts skips them): 1 if it were.
     const selectivityOf = (): number => (estimated ??= compiled.hasSubquery ? 1 : selectivity(ast, selectivityContext(leaves, offsets, scope, env)));
-    out.push({ compiled, leaves: all, ast, selectivity: selectivityOf, equi: isColumnEquality(ast, scope) });
+    out.push({ compiled, leaves: all, ast, selectivity: selectivityOf, equi: leaves.length > 1 && isColumnEquality(ast, scope) });
   }
   chooseAccessPaths(leaves, offsets, out, scope, env);
   return out;
@@ -436,7 +436,7 @@ function joinProducer(leaves: readonly Leaf[], offsets: readonly number[], conju
   const width = scope.columns.length;
   const bound = new Set<number>();
   const keys = levels.map((level) => {
-    const key = bound.size === 0 || env.planner?.equiJoins === false ? undefined : levelKey(level.leaf, level.filters, conjuncts, bound, scope, offsets);
+    const key = bound.size === 0 || env.planner?.equiJoins === false ? undefined : levelKey(level.leaf, level.conjuncts.map((i) => conjuncts[i]!), bound, scope, offsets);
     bound.add(level.leaf);
     if (key !== undefined) {
       const outerLevel = levels.findIndex((l) => l.leaf === scope.columns[key.outerOffset]!.leaf);
@@ -519,7 +519,7 @@ function profileLevels(levels: readonly JoinLevel[], keys: readonly (LevelKey | 
   for (const [depth, level] of levels.entries()) {
     const key = keys[depth];
     const sources = leaves[level.leaf]!.sources();
-    const asts = level.filters.map((f) => conjuncts.find((c) => c.compiled === f)?.ast).filter((e): e is Expr => e !== undefined);
+    const asts = level.conjuncts.map((i) => conjuncts[i]!.ast);
     profile.levels.push({
       method: key === undefined ? 'loop' : sources.length === 1 && sources[0]!.lookup !== null ? 'lookup' : sources.length === 1 && sources[0]!.joinMethod === 'merge' ? 'merge' : 'hash',
       key: key?.equality ?? null,

@@ -20,7 +20,7 @@ import { assert } from '../base/assert.js';
 import { RetryableTxnError, SqlError } from '../base/errors.js';
 import type { Timestamp } from '../base/ids.js';
 import type { MvccStore, Write } from '../../storage/engine.js';
-import { compareBytes } from '../../storage/key-codec.js';
+import { compareBytes, keyHex } from '../../storage/key-codec.js';
 import type { TimestampOracle } from '../meta/timestamp-oracle.js';
 import type { BeginOptions, IsolationLevel, KeyRange, KvPair, LockMode, ScanOptions, Txn, TxnKv } from './txn-kv.js';
 import { LockTable } from './lock-table.js';
@@ -106,7 +106,7 @@ export class LocalTxnKv implements TxnKv {
   /** True when `key`, written or exclusively locked (not in `keyShared`), was touched after `startTs`. */
   private touchConflicts(key: Uint8Array, startTs: Timestamp, keyShared: ReadonlySet<string>): boolean {
     if (this.keyShareTouches.size === 0) return false; // the common case: no hex of every key
-    const hex = hexOf(key);
+    const hex = keyHex(key);
     return !keyShared.has(hex) && this.keyShareTouchedAfter(hex, startTs);
   }
 
@@ -185,8 +185,8 @@ export class LocalTxnKv implements TxnKv {
 
 /** Keys (hex) locked in `keyShare` mode and not written: what a commit touches. */
 function keySharedOnly(writes: readonly Write[], locked: readonly LockedKey[]): Set<string> {
-  const out = new Set(locked.filter((l) => l.mode === 'keyShare').map((l) => hexOf(l.key)));
-  if (out.size > 0) for (const w of writes) out.delete(hexOf(w.key));
+  const out = new Set(locked.filter((l) => l.mode === 'keyShare').map((l) => keyHex(l.key)));
+  if (out.size > 0) for (const w of writes) out.delete(keyHex(w.key));
   return out;
 }
 
@@ -268,7 +268,7 @@ class LocalTxn implements Txn {
    */
   async lock(key: Uint8Array, mode: LockMode = 'exclusive'): Promise<void> {
     this.assertOpen();
-    const hex = hexOf(key);
+    const hex = keyHex(key);
     const held = this.held.get(hex);
     if (held !== undefined) {
       if (mode === 'exclusive' && held.mode === 'keyShare') {
@@ -318,7 +318,7 @@ class LocalTxn implements Txn {
 
   /** The timestamp this transaction reads `key` at: its current read under a lock, else its snapshot. */
   private readTsOf(key: Uint8Array): Timestamp {
-    return this.held.get(hexOf(key))?.ts ?? this.startTs;
+    return this.held.get(keyHex(key))?.ts ?? this.startTs;
   }
 
   private assertOpen(): void {
@@ -331,9 +331,6 @@ class LocalTxn implements Txn {
   }
 }
 
-function hexOf(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
-}
 
 /** Merges storage pairs with this transaction's buffered writes (own writes win; null hides). */
 function* mergeOwnWrites(stored: Iterable<KvPair>, own: readonly Write[], reverse: boolean): Generator<KvPair> {

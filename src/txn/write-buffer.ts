@@ -1,6 +1,6 @@
 /** A transaction's buffered writes, keyed by the bytes of the key; null marks a delete. */
 import type { KeyRange, Write } from '../../storage/engine.js';
-import { compareBytes } from '../../storage/key-codec.js';
+import { compareBytes, keyHex } from '../../storage/key-codec.js';
 
 export class WriteBuffer {
   private readonly byHex = new Map<string, Write>();
@@ -11,12 +11,12 @@ export class WriteBuffer {
 
   /** Buffers a put (value) or a delete (null); a later write to the same key replaces it. */
   set(key: Uint8Array, value: Uint8Array | null): void {
-    this.byHex.set(Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex'), { key: key.slice(), value: value === null ? null : value.slice() });
+    this.byHex.set(keyHex(key), { key: key.slice(), value: value === null ? null : value.slice() });
   }
 
   /** undefined: not written here; null: deleted here; bytes: written here. */
   lookup(key: Uint8Array): Uint8Array | null | undefined {
-    const w = this.byHex.get(Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex'));
+    const w = this.byHex.get(keyHex(key));
     return w === undefined ? undefined : w.value;
   }
 
