@@ -7,7 +7,7 @@
  * the lock wait timeout. Tables are named `db.table` in lower case.
  *
  * Locks are taken whole or not at all, so two LOCK TABLES never hold part of what the other
- * waits for. Not covered: a statement already running when the lock is granted finishes,
+ * waits for. Not covered: a statement already compiled or running when the lock is granted finishes,
  * and DDL of another session is not held back (MySQL's metadata locks do both).
  */
 import { SqlError } from '../src/base/errors.js';
